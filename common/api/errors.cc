@@ -1,0 +1,115 @@
+#include "common/api/errors.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/error_info.pb.h"
+
+namespace accord::api {
+namespace {
+
+constexpr absl::string_view kBadRequestUrl = "type.googleapis.com/google.rpc.BadRequest";
+constexpr absl::string_view kErrorInfoUrl = "type.googleapis.com/google.rpc.ErrorInfo";
+
+std::string DefaultReason(absl::StatusCode code) {
+  switch (code) {
+    case absl::StatusCode::kInvalidArgument: return "INVALID_ARGUMENT";
+    case absl::StatusCode::kNotFound: return "NOT_FOUND";
+    case absl::StatusCode::kAlreadyExists: return "ALREADY_EXISTS";
+    case absl::StatusCode::kFailedPrecondition: return "FAILED_PRECONDITION";
+    case absl::StatusCode::kAborted: return "ABORTED";
+    case absl::StatusCode::kPermissionDenied: return "PERMISSION_DENIED";
+    case absl::StatusCode::kUnauthenticated: return "UNAUTHENTICATED";
+    case absl::StatusCode::kResourceExhausted: return "RESOURCE_EXHAUSTED";
+    case absl::StatusCode::kUnavailable: return "UNAVAILABLE";
+    case absl::StatusCode::kDeadlineExceeded: return "DEADLINE_EXCEEDED";
+    case absl::StatusCode::kUnimplemented: return "UNIMPLEMENTED";
+    case absl::StatusCode::kDataLoss: return "DATA_LOSS";
+    default: return "INTERNAL";
+  }
+}
+
+}  // namespace
+
+absl::Status InvalidField(absl::string_view field, absl::string_view description) {
+  return InvalidFields({{std::string(field), std::string(description)}});
+}
+
+absl::Status InvalidFields(const std::vector<FieldViolation>& violations) {
+  google::rpc::BadRequest bad_request;
+  std::vector<std::string> parts;
+  for (const FieldViolation& v : violations) {
+    auto* fv = bad_request.add_field_violations();
+    fv->set_field(v.field);
+    fv->set_description(v.description);
+    parts.push_back(absl::StrCat(v.field, ": ", v.description));
+  }
+  absl::Status status = Error(absl::StatusCode::kInvalidArgument, "INVALID_FIELD",
+                              absl::StrJoin(parts, "; "));
+  status.SetPayload(kBadRequestUrl, absl::Cord(bad_request.SerializeAsString()));
+  return status;
+}
+
+absl::Status Error(absl::StatusCode code, absl::string_view reason, absl::string_view message) {
+  absl::Status status(code, message);
+  google::rpc::ErrorInfo info;
+  info.set_reason(std::string(reason));
+  info.set_domain(std::string(kErrorDomain));
+  status.SetPayload(kErrorInfoUrl, absl::Cord(info.SerializeAsString()));
+  return status;
+}
+
+std::string ReasonOf(const absl::Status& status) {
+  if (auto payload = status.GetPayload(kErrorInfoUrl)) {
+    google::rpc::ErrorInfo info;
+    if (info.ParseFromString(std::string(*payload))) return info.reason();
+  }
+  return DefaultReason(status.code());
+}
+
+google::rpc::Status ToRpcStatus(const absl::Status& status) {
+  google::rpc::Status rpc;
+  rpc.set_code(static_cast<int>(status.code()));
+  rpc.set_message(std::string(status.message()));
+  if (status.ok()) return rpc;
+  google::rpc::ErrorInfo info;
+  info.set_reason(ReasonOf(status));
+  info.set_domain(std::string(kErrorDomain));
+  rpc.add_details()->PackFrom(info);
+  if (auto payload = status.GetPayload(kBadRequestUrl)) {
+    google::rpc::BadRequest bad_request;
+    if (bad_request.ParseFromString(std::string(*payload))) {
+      rpc.add_details()->PackFrom(bad_request);
+    }
+  }
+  return rpc;
+}
+
+grpc::Status ToGrpcStatus(const absl::Status& status) {
+  if (status.ok()) return grpc::Status::OK;
+  return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
+                      std::string(status.message()),
+                      ToRpcStatus(status).SerializeAsString());
+}
+
+absl::Status FromGrpcStatus(const grpc::Status& status) {
+  if (status.ok()) return absl::OkStatus();
+  auto code = static_cast<absl::StatusCode>(status.error_code());
+  google::rpc::Status rpc;
+  if (status.error_details().empty() || !rpc.ParseFromString(status.error_details())) {
+    return absl::Status(code, status.error_message());
+  }
+  absl::Status out(code, status.error_message());
+  for (const auto& detail : rpc.details()) {
+    google::rpc::ErrorInfo info;
+    google::rpc::BadRequest bad_request;
+    if (detail.UnpackTo(&info)) {
+      out.SetPayload(kErrorInfoUrl, absl::Cord(info.SerializeAsString()));
+    } else if (detail.UnpackTo(&bad_request)) {
+      out.SetPayload(kBadRequestUrl, absl::Cord(bad_request.SerializeAsString()));
+    }
+  }
+  return out;
+}
+
+}  // namespace accord::api

@@ -1,0 +1,42 @@
+// Serving a store's change feed: pages for ListEvents, and a server stream that follows it.
+#ifndef ACCORD_COMMON_STORAGE_EVENT_FEED_H_
+#define ACCORD_COMMON_STORAGE_EVENT_FEED_H_
+
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "accord/events/v1/events.pb.h"
+#include "common/storage/store.h"
+#include "grpcpp/support/server_callback.h"
+
+namespace accord::storage {
+
+// A page of events after request.after_sequence (default 100, at most 1000).
+absl::StatusOr<events::v1::ListEventsResponse> ListEvents(
+    const Store& store, const events::v1::ListEventsRequest& request);
+
+// Keeps track of open feed streams so that shutdown can end them; thread-safe.
+class EventStreams {
+ public:
+  // A reactor that sends every event after `after_sequence`, then each new one as it is
+  // committed. Owned by gRPC; it deletes itself when done. `store` and this object must
+  // outlive it.
+  grpc::ServerWriteReactor<events::v1::Event>* Open(Store* store, int64_t after_sequence);
+
+  // Ends every open stream with UNAVAILABLE, and every later one at once. For SIGTERM.
+  void CloseAll();
+
+ private:
+  class Reactor;
+  friend class Reactor;
+  void Forget(Reactor* reactor);
+
+  absl::Mutex mu_;
+  bool closed_ ABSL_GUARDED_BY(mu_) = false;
+  std::set<Reactor*> open_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace accord::storage
+
+#endif  // ACCORD_COMMON_STORAGE_EVENT_FEED_H_

@@ -1,0 +1,153 @@
+// A service's own RocksDB store: named column families, one synced WriteBatch per change,
+// an ordered change feed, and idempotency records (AIP-155).
+//
+// Thread safety: a Store is safe to share. Reads (Get, NewIterator, ReadEvents) take no
+// Accord lock; RocksDB serves them concurrently. Writes go through Write()/WriteOnce(), which
+// run one writer at a time so that each change sees the state left by the previous one, gets
+// the next feed sequence, and is committed before the next starts.
+#ifndef ACCORD_COMMON_STORAGE_STORE_H_
+#define ACCORD_COMMON_STORAGE_STORE_H_
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <set>
+#include <memory>
+#include <string>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "accord/events/v1/events.pb.h"
+#include "google/protobuf/message.h"
+#include "rocksdb/db.h"
+#include "rocksdb/utilities/write_batch_with_index.h"
+
+namespace accord::storage {
+
+struct StoreOptions {
+  std::string path;             // the folder; created when missing
+  std::string service;          // names the feed's events, for example "registry"
+  int schema_version = 1;       // refused on open when the store holds another
+  std::vector<std::string> column_families;  // the service's own, besides the built-in ones
+};
+
+// Converts a RocksDB status: NoSpace → RESOURCE_EXHAUSTED, Corruption → DATA_LOSS,
+// NotFound → NOT_FOUND, busy/lock → UNAVAILABLE, anything else → INTERNAL.
+absl::Status FromRocks(const rocksdb::Status& status, absl::string_view what);
+
+class Store;
+
+// One change being assembled inside Store::Write. Not thread-safe; lives only for the call.
+class Change {
+ public:
+  // The feed sequence this change will have once committed.
+  int64_t sequence() const { return sequence_; }
+
+  void Put(absl::string_view family, absl::string_view key, absl::string_view value);
+  void Delete(absl::string_view family, absl::string_view key);
+
+  // Reads a key as this change would leave it (its own puts and deletes over the store).
+  // NOT_FOUND when absent.
+  absl::Status Get(absl::string_view family, absl::string_view key, std::string* value);
+
+  // Records the change's feed event. Every change must emit exactly one.
+  void Emit(events::v1::ChangeKind kind, absl::string_view resource_name,
+            const google::protobuf::Message& resource, absl::string_view request_id = {});
+
+ private:
+  friend class Store;
+  Change(Store* store, int64_t sequence);
+  Store* store_;
+  int64_t sequence_;
+  rocksdb::WriteBatchWithIndex batch_;
+  bool emitted_ = false;
+};
+
+class Store {
+ public:
+  // Opens (creating when missing) the store at options.path. FAILED_PRECONDITION when the
+  // schema version differs; DATA_LOSS when RocksDB finds corruption; UNAVAILABLE when
+  // another process holds the store.
+  static absl::StatusOr<std::unique_ptr<Store>> Open(const StoreOptions& options);
+  ~Store();
+
+  // NOT_FOUND when `key` is absent.
+  absl::Status Get(absl::string_view family, absl::string_view key, std::string* value,
+                   const rocksdb::Snapshot* snapshot = nullptr) const;
+
+  // An iterator over `family`, reading at `snapshot` when given.
+  std::unique_ptr<rocksdb::Iterator> NewIterator(
+      absl::string_view family, const rocksdb::Snapshot* snapshot = nullptr) const;
+
+  // A consistent view for multi-key reads; release with ReleaseSnapshot.
+  const rocksdb::Snapshot* GetSnapshot() const { return db_->GetSnapshot(); }
+  void ReleaseSnapshot(const rocksdb::Snapshot* snapshot) const {
+    db_->ReleaseSnapshot(snapshot);
+  }
+
+  // Runs `build` as the only writer, then commits its Change as one WriteBatch with
+  // sync=true. When `build` fails, or the commit fails, nothing is written.
+  absl::Status Write(const std::function<absl::Status(Change&)>& build);
+
+  // Write() keyed by (method, request_id) (AIP-155). The first call runs `build`, which
+  // returns the serialized response, and stores that response in the same batch. A repeat
+  // with the same request returns the stored response and writes nothing; a repeat with a
+  // different `request_fingerprint` is INVALID_ARGUMENT naming "request_id". An empty
+  // request_id always runs `build`.
+  absl::StatusOr<std::string> WriteOnce(
+      absl::string_view method, absl::string_view request_id, uint64_t request_fingerprint,
+      const std::function<absl::StatusOr<std::string>(Change&)>& build);
+
+  // Up to `limit` events with sequence > after, in order.
+  absl::StatusOr<std::vector<events::v1::Event>> ReadEvents(int64_t after, int limit) const;
+
+  // The highest committed sequence (0 when the feed is empty).
+  int64_t latest_sequence() const { return latest_sequence_.load(std::memory_order_acquire); }
+
+  // Calls `wake` (on the committing thread, after the commit) whenever new events are
+  // committed, until Unsubscribe. `wake` must be quick and must not write to this store.
+  int Subscribe(std::function<void()> wake);
+  void Unsubscribe(int id);
+
+  const std::string& service() const { return options_.service; }
+  rocksdb::ColumnFamilyHandle* Family(absl::string_view name) const;
+
+ private:
+  friend class Change;
+  Store() = default;
+  absl::Status Commit(Change& change);
+
+  StoreOptions options_;
+  std::unique_ptr<rocksdb::DB> db_;
+  std::map<std::string, rocksdb::ColumnFamilyHandle*, std::less<>> families_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+
+  absl::Mutex write_mu_;
+  int64_t next_sequence_ ABSL_GUARDED_BY(write_mu_) = 1;
+  std::atomic<int64_t> latest_sequence_{0};
+
+  absl::Mutex subscribers_mu_;
+  int next_subscriber_ ABSL_GUARDED_BY(subscribers_mu_) = 1;
+  std::map<int, std::function<void()>> subscribers_ ABSL_GUARDED_BY(subscribers_mu_);
+};
+
+// A RocksDB slice as a string view, without copying.
+inline absl::string_view View(const rocksdb::Slice& slice) {
+  return absl::string_view(slice.data(), slice.size());
+}
+
+// Key helpers: an 8-byte big-endian number sorts in numeric order.
+std::string EncodeSequence(int64_t sequence);
+int64_t DecodeSequence(absl::string_view key);
+
+// The built-in column families.
+inline constexpr absl::string_view kEventsFamily = "events";
+inline constexpr absl::string_view kRequestsFamily = "requests";
+
+}  // namespace accord::storage
+
+#endif  // ACCORD_COMMON_STORAGE_STORE_H_

@@ -1,0 +1,487 @@
+#include "services/registry/registry.h"
+
+#include <algorithm>
+#include <set>
+
+#include "absl/cleanup/cleanup.h"
+#include "absl/random/random.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "common/api/errors.h"
+#include "common/api/field_mask.h"
+#include "common/api/filter.h"
+#include "common/api/page_token.h"
+#include "common/api/request_id.h"
+#include "google/protobuf/util/time_util.h"
+#include "services/registry/domain/partnership_rules.h"
+
+namespace accord::registry {
+namespace {
+
+using api::FilterFieldSpec;
+using events::v1::ChangeKind;
+using google::protobuf::util::TimeUtil;
+
+constexpr absl::string_view kRecords = "partnerships";
+constexpr absl::string_view kIndex = "partnership_index";
+constexpr int kDefaultPageSize = 50;
+constexpr int kMaxPageSize = 1000;
+// The most records one List call examines, so that a filter no index serves still answers
+// quickly; the page then comes back short with a token to continue.
+constexpr int kScanBudget = 5000;
+
+// The fields the filter language and the equality indexes know.
+const api::FilterSchema& Schema() {
+  static const auto* schema = [] {
+    auto* s = new api::FilterSchema;
+    FilterFieldSpec state{FilterFieldSpec::Type::kEnum, {}};
+    for (int i = v1::State_MIN + 1; i <= v1::State_MAX; ++i) {
+      if (v1::State_IsValid(i)) state.enum_values.insert(v1::State_Name(i));
+    }
+    FilterFieldSpec tier{FilterFieldSpec::Type::kEnum, {}};
+    for (int i = v1::Tier_MIN; i <= v1::Tier_MAX; ++i) {
+      if (v1::Tier_IsValid(i)) tier.enum_values.insert(v1::Tier_Name(i));
+    }
+    (*s)["state"] = state;
+    (*s)["tier"] = tier;
+    (*s)["lead_service"] = {FilterFieldSpec::Type::kString, {}};
+    (*s)["display_name"] = {FilterFieldSpec::Type::kString, {}};
+    (*s)["key_partnership"] = {FilterFieldSpec::Type::kBool, {}};
+    (*s)["update_time"] = {FilterFieldSpec::Type::kTimestamp, {}};
+    return s;
+  }();
+  return *schema;
+}
+
+// Fields with an equality index; a filter on one of them reads only matching entries.
+constexpr absl::string_view kIndexedFields[] = {"state", "tier", "lead_service",
+                                               "key_partnership"};
+
+std::string FieldValue(const v1::Partnership& p, absl::string_view field) {
+  if (field == "state") return v1::State_Name(p.state());
+  if (field == "tier") return v1::Tier_Name(p.tier());
+  if (field == "lead_service") return p.lead_service();
+  if (field == "display_name") return p.display_name();
+  if (field == "key_partnership") return p.key_partnership() ? "true" : "false";
+  if (field == "update_time") {
+    return api::OrderedTimestamp(TimeUtil::TimestampToMicroseconds(p.update_time()));
+  }
+  return "";
+}
+
+std::string Sep() { return std::string(1, '\0'); }
+
+std::string TimeKey(const v1::Partnership& p) { return FieldValue(p, "update_time"); }
+
+std::string IdOf(const v1::Partnership& p) { return p.name().substr(kCollection.size()); }
+
+// Every index entry a partnership has. Values are validated to hold no NUL, so NUL
+// separates key parts unambiguously.
+std::set<std::string> IndexKeys(const v1::Partnership& p) {
+  std::string id = IdOf(p);
+  std::set<std::string> keys = {absl::StrCat("u", Sep(), TimeKey(p), Sep(), id)};
+  for (absl::string_view field : kIndexedFields) {
+    std::string base = absl::StrCat("f", Sep(), field, Sep(), FieldValue(p, field), Sep());
+    keys.insert(absl::StrCat(base, "n", Sep(), id));
+    keys.insert(absl::StrCat(base, "u", Sep(), TimeKey(p), Sep(), id));
+  }
+  return keys;
+}
+
+// Writes `after` (and its index entries) over `before` (nullptr when new) into `change`.
+void PutRecord(storage::Change& change, const v1::Partnership* before,
+               const v1::Partnership& after) {
+  std::set<std::string> old_keys = before ? IndexKeys(*before) : std::set<std::string>{};
+  std::set<std::string> new_keys = IndexKeys(after);
+  for (const std::string& key : old_keys) {
+    if (!new_keys.count(key)) change.Delete(kIndex, key);
+  }
+  for (const std::string& key : new_keys) {
+    if (!old_keys.count(key)) change.Put(kIndex, key, "");
+  }
+  change.Put(kRecords, IdOf(after), after.SerializeAsString());
+}
+
+void Stamp(v1::Partnership& p, int64_t sequence) {
+  *p.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(absl::Now()));
+  p.set_etag(absl::StrCat(sequence));
+}
+
+absl::Status LoadFrom(const std::string& bytes, v1::Partnership* out) {
+  if (!out->ParseFromString(bytes)) {
+    return api::Error(absl::StatusCode::kDataLoss, "STORAGE_CORRUPT",
+                      "a stored partnership cannot be decoded");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status NotFound(absl::string_view name) {
+  return api::Error(absl::StatusCode::kNotFound, "PARTNERSHIP_NOT_FOUND",
+                    absl::StrCat("name: no partnership named '", name, "'"));
+}
+
+std::string NewId() {
+  static absl::Mutex mu(absl::kConstInit);
+  static absl::BitGen* gen = new absl::BitGen();
+  absl::MutexLock lock(&mu);
+  return absl::StrFormat("p-%016x", absl::Uniform<uint64_t>(*gen));
+}
+
+struct Order {
+  bool by_time = false;
+  bool descending = false;
+};
+
+absl::StatusOr<Order> ParseOrder(absl::string_view order_by) {
+  if (order_by.empty() || order_by == "name") return Order{};
+  if (order_by == "name desc") return Order{false, true};
+  if (order_by == "update_time") return Order{true, false};
+  if (order_by == "update_time desc") return Order{true, true};
+  return api::InvalidField("order_by",
+                           absl::StrCat("must be name, name desc, update_time or update_time "
+                                        "desc; got '",
+                                        order_by, "'"));
+}
+
+absl::Status CheckEtag(absl::string_view given, const v1::Partnership& current) {
+  if (!given.empty() && given != current.etag()) {
+    return api::Error(absl::StatusCode::kAborted, "STALE_ETAG",
+                      absl::StrCat("etag: '", given, "' is not the current etag '",
+                                   current.etag(),
+                                   "'; the partnership changed since it was read, read it "
+                                   "again and retry"));
+  }
+  return absl::OkStatus();
+}
+
+// Reads one page of partnerships matching `request`, in the requested order, examining at
+// most kScanBudget records.
+absl::StatusOr<std::pair<std::vector<v1::Partnership>, std::string>> ReadPage(
+    const storage::Store& store, const v1::ListPartnershipsRequest& request) {
+  auto page_size = api::EffectivePageSize(request.page_size(), kDefaultPageSize, kMaxPageSize);
+  if (!page_size.ok()) return page_size.status();
+  auto filter = api::ParseFilter(request.filter(), Schema());
+  if (!filter.ok()) return filter.status();
+  auto order = ParseOrder(request.order_by());
+  if (!order.ok()) return order.status();
+  uint64_t fingerprint = api::QueryFingerprint(request.filter(), request.order_by());
+  std::string cursor;
+  if (!request.page_token().empty()) {
+    auto decoded = api::DecodePageToken(request.page_token(), fingerprint);
+    if (!decoded.ok()) return decoded.status();
+    cursor = *std::move(decoded);
+  }
+
+  // Drive the scan from the most selective structure we have: an equality index when the
+  // filter has an indexed equality, else the order itself.
+  absl::string_view family = kRecords;
+  std::string prefix;
+  for (const api::Comparison& c : filter->comparisons) {
+    if (c.op != api::FilterOp::kEqual) continue;
+    if (std::find(std::begin(kIndexedFields), std::end(kIndexedFields), c.field) ==
+        std::end(kIndexedFields)) {
+      continue;
+    }
+    family = kIndex;
+    prefix = absl::StrCat("f", Sep(), c.field, Sep(), c.value, Sep(), order->by_time ? "u" : "n",
+                          Sep());
+    break;
+  }
+  if (family == kRecords && order->by_time) {
+    family = kIndex;
+    prefix = absl::StrCat("u", Sep());
+  }
+  if (!cursor.empty() && !absl::StartsWith(cursor, prefix)) {
+    return api::InvalidField("page_token", "does not belong to this listing");
+  }
+
+  const rocksdb::Snapshot* snapshot = store.GetSnapshot();
+  auto release = absl::Cleanup([&] { store.ReleaseSnapshot(snapshot); });
+  auto it = store.NewIterator(family, snapshot);
+  const bool desc = order->descending;
+  if (!cursor.empty()) {
+    if (desc) {
+      it->SeekForPrev(cursor);
+      if (it->Valid() && storage::View(it->key()) == cursor) it->Prev();
+    } else {
+      it->Seek(cursor);
+      if (it->Valid() && storage::View(it->key()) == cursor) it->Next();
+    }
+  } else if (desc) {
+    if (prefix.empty()) {
+      it->SeekToLast();
+    } else {
+      it->SeekForPrev(prefix + std::string(8, '\xff'));
+    }
+  } else {
+    it->Seek(prefix);
+  }
+
+  std::vector<v1::Partnership> page;
+  std::string last_key;
+  int examined = 0;
+  auto in_range = [&] { return it->Valid() && absl::StartsWith(storage::View(it->key()), prefix); };
+  while (in_range() && static_cast<int>(page.size()) < *page_size && examined < kScanBudget) {
+    ++examined;
+    last_key = std::string(storage::View(it->key()));
+    v1::Partnership p;
+    absl::Status loaded;
+    if (family == kRecords) {
+      loaded = LoadFrom(it->value().ToString(), &p);
+    } else {
+      std::string id = last_key.substr(last_key.rfind('\0') + 1);
+      std::string bytes;
+      loaded = store.Get(kRecords, id, &bytes, snapshot);
+      if (loaded.ok()) loaded = LoadFrom(bytes, &p);
+    }
+    if (!loaded.ok()) return loaded;
+    if (api::Matches(*filter, [&](absl::string_view field) { return FieldValue(p, field); })) {
+      page.push_back(std::move(p));
+    }
+    if (desc) {
+      it->Prev();
+    } else {
+      it->Next();
+    }
+  }
+  if (!it->status().ok()) return storage::FromRocks(it->status(), "list partnerships");
+  std::string next = in_range() ? api::EncodePageToken(last_key, fingerprint) : "";
+  return std::make_pair(std::move(page), std::move(next));
+}
+
+}  // namespace
+
+std::vector<std::string> Registry::ColumnFamilies() {
+  return {std::string(kRecords), std::string(kIndex)};
+}
+
+absl::StatusOr<v1::Partnership> Registry::Create(const v1::CreatePartnershipRequest& request) {
+  if (absl::Status s = api::ValidateRequestId(request.request_id()); !s.ok()) return s;
+  if (!request.partnership_id().empty()) {
+    if (absl::Status s = ValidateId(request.partnership_id(), "partnership_id"); !s.ok()) {
+      return s;
+    }
+  }
+  if (absl::Status s = ValidatePartnership(request.partnership(), "partnership."); !s.ok()) {
+    return s;
+  }
+  v1::Partnership fresh;
+  // Only client-writable fields are taken; output-only ones are ignored (AIP-203).
+  if (absl::Status s = api::ApplyFieldMask({}, request.partnership(), WritableFields(), &fresh);
+      !s.ok()) {
+    return s;
+  }
+  std::string id = request.partnership_id().empty() ? NewId() : request.partnership_id();
+  fresh.set_name(absl::StrCat(kCollection, id));
+  fresh.set_state(v1::PROPOSED);
+
+  auto response = store_->WriteOnce(
+      "CreatePartnership", request.request_id(), api::RequestFingerprint(request),
+      [&](storage::Change& change) -> absl::StatusOr<std::string> {
+        std::string existing;
+        absl::Status found = change.Get(kRecords, id, &existing);
+        if (found.ok()) {
+          return api::Error(absl::StatusCode::kAlreadyExists, "PARTNERSHIP_EXISTS",
+                            absl::StrCat("partnership_id: a partnership with id '", id,
+                                         "' already exists"));
+        }
+        if (!absl::IsNotFound(found)) return found;
+        Stamp(fresh, change.sequence());
+        *fresh.mutable_create_time() = fresh.update_time();
+        PutRecord(change, nullptr, fresh);
+        change.Emit(events::v1::CREATED, fresh.name(), fresh, request.request_id());
+        return fresh.SerializeAsString();
+      });
+  if (!response.ok()) return response.status();
+  v1::Partnership out;
+  if (absl::Status s = LoadFrom(*response, &out); !s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<v1::Partnership> Registry::Get(const std::string& name) const {
+  auto id = IdFromName(name, "name");
+  if (!id.ok()) return id.status();
+  std::string bytes;
+  absl::Status found = store_->Get(kRecords, *id, &bytes);
+  if (absl::IsNotFound(found)) return NotFound(name);
+  if (!found.ok()) return found;
+  v1::Partnership out;
+  if (absl::Status s = LoadFrom(bytes, &out); !s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<v1::ListPartnershipsResponse> Registry::List(
+    const v1::ListPartnershipsRequest& request) const {
+  auto page = ReadPage(*store_, request);
+  if (!page.ok()) return page.status();
+  v1::ListPartnershipsResponse response;
+  for (auto& p : page->first) *response.add_partnerships() = std::move(p);
+  response.set_next_page_token(page->second);
+  return response;
+}
+
+absl::StatusOr<v1::Partnership> Registry::Mutate(absl::string_view method,
+                                                 const std::string& name,
+                                                 absl::string_view etag,
+                                                 absl::string_view request_id,
+                                                 const google::protobuf::Message& request,
+                                                 ChangeKind kind, const Mutation& mutate) {
+  if (absl::Status s = api::ValidateRequestId(request_id); !s.ok()) return s;
+  auto id = IdFromName(name, "name");
+  if (!id.ok()) return id.status();
+  auto response = store_->WriteOnce(
+      method, request_id, api::RequestFingerprint(request),
+      [&](storage::Change& change) -> absl::StatusOr<std::string> {
+        std::string bytes;
+        absl::Status found = change.Get(kRecords, *id, &bytes);
+        if (absl::IsNotFound(found)) return NotFound(name);
+        if (!found.ok()) return found;
+        v1::Partnership before;
+        if (absl::Status s = LoadFrom(bytes, &before); !s.ok()) return s;
+        if (absl::Status s = CheckEtag(etag, before); !s.ok()) return s;
+        v1::Partnership after = before;
+        if (absl::Status s = mutate(after); !s.ok()) return s;
+        Stamp(after, change.sequence());
+        PutRecord(change, &before, after);
+        change.Emit(kind, after.name(), after, request_id);
+        return after.SerializeAsString();
+      });
+  if (!response.ok()) return response.status();
+  v1::Partnership out;
+  if (absl::Status s = LoadFrom(*response, &out); !s.ok()) return s;
+  return out;
+}
+
+namespace {
+absl::Status RefuseIfClosed(const v1::Partnership& p) {
+  if (IsReadOnly(p.state())) {
+    return api::Error(absl::StatusCode::kFailedPrecondition, "PARTNERSHIP_CLOSED",
+                      absl::StrCat("name: ", p.name(),
+                                   " is closed; its record is kept as it is and cannot change"));
+  }
+  return absl::OkStatus();
+}
+}  // namespace
+
+absl::StatusOr<v1::Partnership> Registry::Update(const v1::UpdatePartnershipRequest& request) {
+  const v1::Partnership& patch = request.partnership();
+  if (!request.etag().empty() && !patch.etag().empty() && request.etag() != patch.etag()) {
+    return api::InvalidField("etag", "differs from partnership.etag; send one of them");
+  }
+  std::string etag = request.etag().empty() ? patch.etag() : request.etag();
+  return Mutate(
+      "UpdatePartnership", patch.name(), etag, request.request_id(), request,
+      events::v1::UPDATED, [&](v1::Partnership& p) -> absl::Status {
+        if (absl::Status s = RefuseIfClosed(p); !s.ok()) return s;
+        v1::Partnership next = p;
+        if (absl::Status s =
+                api::ApplyFieldMask(request.update_mask(), patch, WritableFields(), &next);
+            !s.ok()) {
+          return s;
+        }
+        if (absl::Status s = ValidatePartnership(next, "partnership."); !s.ok()) return s;
+        p = std::move(next);
+        return absl::OkStatus();
+      });
+}
+
+absl::Status Registry::Delete(const v1::DeletePartnershipRequest& request) {
+  if (absl::Status s = api::ValidateRequestId(request.request_id()); !s.ok()) return s;
+  auto id = IdFromName(request.name(), "name");
+  if (!id.ok()) return id.status();
+  auto response = store_->WriteOnce(
+      "DeletePartnership", request.request_id(), api::RequestFingerprint(request),
+      [&](storage::Change& change) -> absl::StatusOr<std::string> {
+        std::string bytes;
+        absl::Status found = change.Get(kRecords, *id, &bytes);
+        if (absl::IsNotFound(found)) return NotFound(request.name());
+        if (!found.ok()) return found;
+        v1::Partnership before;
+        if (absl::Status s = LoadFrom(bytes, &before); !s.ok()) return s;
+        if (absl::Status s = CheckEtag(request.etag(), before); !s.ok()) return s;
+        if (before.state() != v1::PROPOSED) {
+          return api::Error(
+              absl::StatusCode::kFailedPrecondition, "PARTNERSHIP_NOT_DELETABLE",
+              absl::StrCat("name: only a PROPOSED partnership can be deleted; ", before.name(),
+                           " is ", v1::State_Name(before.state()),
+                           " and is kept for the record"));
+        }
+        for (const std::string& key : IndexKeys(before)) change.Delete(kIndex, key);
+        change.Delete(kRecords, *id);
+        change.Emit(events::v1::DELETED, before.name(), before, request.request_id());
+        return std::string();
+      });
+  return response.status();
+}
+
+absl::StatusOr<v1::Partnership> Registry::Transition(
+    const v1::TransitionPartnershipRequest& request) {
+  return Mutate("TransitionPartnership", request.name(), request.etag(), request.request_id(),
+                request, events::v1::STATE_CHANGED, [&](v1::Partnership& p) -> absl::Status {
+                  if (absl::Status s = CheckTransition(p.state(), request.state(),
+                                                       request.reason());
+                      !s.ok()) {
+                    return s;
+                  }
+                  p.set_state(request.state());
+                  p.set_state_reason(request.reason());
+                  return absl::OkStatus();
+                });
+}
+
+absl::StatusOr<v1::Partnership> Registry::AddMeetingNote(
+    const v1::AddMeetingNoteRequest& request) {
+  if (absl::Status s = ValidateMeetingNote(request.note(), "note."); !s.ok()) return s;
+  return Mutate("AddMeetingNote", request.name(), "", request.request_id(), request,
+                events::v1::UPDATED, [&](v1::Partnership& p) -> absl::Status {
+                  if (absl::Status s = RefuseIfClosed(p); !s.ok()) return s;
+                  v1::MeetingNote* note = p.add_meeting_notes();
+                  *note = request.note();
+                  *note->mutable_create_time() =
+                      TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(absl::Now()));
+                  return absl::OkStatus();
+                });
+}
+
+absl::StatusOr<v1::Partnership> Registry::AddAnnualSummary(
+    const v1::AddAnnualSummaryRequest& request) {
+  if (absl::Status s = ValidateAnnualSummary(request.summary(), "summary."); !s.ok()) return s;
+  return Mutate("AddAnnualSummary", request.name(), "", request.request_id(), request,
+                events::v1::UPDATED, [&](v1::Partnership& p) -> absl::Status {
+                  if (absl::Status s = RefuseIfClosed(p); !s.ok()) return s;
+                  for (const auto& existing : p.annual_summaries()) {
+                    if (existing.year() == request.summary().year()) {
+                      return api::Error(
+                          absl::StatusCode::kAlreadyExists, "SUMMARY_EXISTS",
+                          absl::StrCat("summary.year: ", p.name(), " already has a summary for ",
+                                       request.summary().year()));
+                    }
+                  }
+                  v1::AnnualSummary* summary = p.add_annual_summaries();
+                  *summary = request.summary();
+                  *summary->mutable_create_time() =
+                      TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(absl::Now()));
+                  return absl::OkStatus();
+                });
+}
+
+absl::StatusOr<v1::PublicPartnership> Registry::GetPublic(const std::string& name) const {
+  auto p = Get(name);
+  if (!p.ok()) return p.status();
+  return PublicView(*p);
+}
+
+absl::StatusOr<v1::ListPublicPartnershipsResponse> Registry::ListPublic(
+    const v1::ListPartnershipsRequest& request) const {
+  auto page = ReadPage(*store_, request);
+  if (!page.ok()) return page.status();
+  v1::ListPublicPartnershipsResponse response;
+  for (const auto& p : page->first) *response.add_partnerships() = PublicView(p);
+  response.set_next_page_token(page->second);
+  return response;
+}
+
+}  // namespace accord::registry

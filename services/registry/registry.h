@@ -1,0 +1,61 @@
+// The register service's use cases over its store: each method validates with the domain
+// rules, then reads or commits one change. Knows nothing of gRPC.
+//
+// Thread safety: safe to share; see storage::Store.
+#ifndef ACCORD_SERVICES_REGISTRY_REGISTRY_H_
+#define ACCORD_SERVICES_REGISTRY_REGISTRY_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "accord/registry/v1/registry_service.pb.h"
+#include "common/storage/store.h"
+
+namespace accord::registry {
+
+namespace v1 = accord::registry::v1;
+
+class Registry {
+ public:
+  // The column families the register keeps besides the built-in ones.
+  static std::vector<std::string> ColumnFamilies();
+
+  // `store` is not owned and must outlive the Registry.
+  explicit Registry(storage::Store* store) : store_(store) {}
+
+  // ALREADY_EXISTS when the id is taken; INVALID_ARGUMENT naming the field for bad input.
+  absl::StatusOr<v1::Partnership> Create(const v1::CreatePartnershipRequest& request);
+  // NOT_FOUND when there is no such partnership.
+  absl::StatusOr<v1::Partnership> Get(const std::string& name) const;
+  absl::StatusOr<v1::ListPartnershipsResponse> List(
+      const v1::ListPartnershipsRequest& request) const;
+  // ABORTED when the etag is stale; FAILED_PRECONDITION when the partnership is closed.
+  absl::StatusOr<v1::Partnership> Update(const v1::UpdatePartnershipRequest& request);
+  // FAILED_PRECONDITION unless the partnership is PROPOSED.
+  absl::Status Delete(const v1::DeletePartnershipRequest& request);
+  absl::StatusOr<v1::Partnership> Transition(const v1::TransitionPartnershipRequest& request);
+  absl::StatusOr<v1::Partnership> AddMeetingNote(const v1::AddMeetingNoteRequest& request);
+  absl::StatusOr<v1::Partnership> AddAnnualSummary(const v1::AddAnnualSummaryRequest& request);
+
+  absl::StatusOr<v1::PublicPartnership> GetPublic(const std::string& name) const;
+  absl::StatusOr<v1::ListPublicPartnershipsResponse> ListPublic(
+      const v1::ListPartnershipsRequest& request) const;
+
+  storage::Store* store() const { return store_; }
+
+ private:
+  // Loads, lets `mutate` change, re-indexes and commits one partnership under the writer
+  // lock, remembering the response under (method, request_id).
+  using Mutation = std::function<absl::Status(v1::Partnership&)>;
+  absl::StatusOr<v1::Partnership> Mutate(absl::string_view method, const std::string& name,
+                                         absl::string_view etag, absl::string_view request_id,
+                                         const google::protobuf::Message& request,
+                                         events::v1::ChangeKind kind, const Mutation& mutate);
+
+  storage::Store* store_;
+};
+
+}  // namespace accord::registry
+
+#endif  // ACCORD_SERVICES_REGISTRY_REGISTRY_H_

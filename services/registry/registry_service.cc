@@ -1,0 +1,93 @@
+#include "services/registry/registry_service.h"
+
+#include "common/api/errors.h"
+
+namespace accord::registry {
+namespace {
+
+// Finishes `ctx`'s call with `result`, moving the value into `out` on success.
+template <typename T>
+grpc::ServerUnaryReactor* Reply(grpc::CallbackServerContext* ctx, absl::StatusOr<T> result,
+                                T* out) {
+  auto* reactor = ctx->DefaultReactor();
+  if (result.ok()) *out = *std::move(result);
+  reactor->Finish(api::ToGrpcStatus(result.status()));
+  return reactor;
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* RegistryServiceImpl::CreatePartnership(
+    grpc::CallbackServerContext* ctx, const v1::CreatePartnershipRequest* request,
+    v1::Partnership* response) {
+  return Reply(ctx, registry_->Create(*request), response);
+}
+
+grpc::ServerUnaryReactor* RegistryServiceImpl::GetPartnership(
+    grpc::CallbackServerContext* ctx, const v1::GetPartnershipRequest* request,
+    v1::Partnership* response) {
+  return Reply(ctx, registry_->Get(request->name()), response);
+}
+
+grpc::ServerUnaryReactor* RegistryServiceImpl::ListPartnerships(
+    grpc::CallbackServerContext* ctx, const v1::ListPartnershipsRequest* request,
+    v1::ListPartnershipsResponse* response) {
+  return Reply(ctx, registry_->List(*request), response);
+}
+
+grpc::ServerUnaryReactor* RegistryServiceImpl::UpdatePartnership(
+    grpc::CallbackServerContext* ctx, const v1::UpdatePartnershipRequest* request,
+    v1::Partnership* response) {
+  return Reply(ctx, registry_->Update(*request), response);
+}
+
+grpc::ServerUnaryReactor* RegistryServiceImpl::DeletePartnership(
+    grpc::CallbackServerContext* ctx, const v1::DeletePartnershipRequest* request,
+    google::protobuf::Empty* response) {
+  auto* reactor = ctx->DefaultReactor();
+  reactor->Finish(api::ToGrpcStatus(registry_->Delete(*request)));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* RegistryServiceImpl::TransitionPartnership(
+    grpc::CallbackServerContext* ctx, const v1::TransitionPartnershipRequest* request,
+    v1::Partnership* response) {
+  return Reply(ctx, registry_->Transition(*request), response);
+}
+
+grpc::ServerUnaryReactor* RegistryServiceImpl::AddMeetingNote(
+    grpc::CallbackServerContext* ctx, const v1::AddMeetingNoteRequest* request,
+    v1::Partnership* response) {
+  return Reply(ctx, registry_->AddMeetingNote(*request), response);
+}
+
+grpc::ServerUnaryReactor* RegistryServiceImpl::AddAnnualSummary(
+    grpc::CallbackServerContext* ctx, const v1::AddAnnualSummaryRequest* request,
+    v1::Partnership* response) {
+  return Reply(ctx, registry_->AddAnnualSummary(*request), response);
+}
+
+grpc::ServerUnaryReactor* RegistryServiceImpl::GetPublicPartnership(
+    grpc::CallbackServerContext* ctx, const v1::GetPartnershipRequest* request,
+    v1::PublicPartnership* response) {
+  return Reply(ctx, registry_->GetPublic(request->name()), response);
+}
+
+grpc::ServerUnaryReactor* RegistryServiceImpl::ListPublicPartnerships(
+    grpc::CallbackServerContext* ctx, const v1::ListPartnershipsRequest* request,
+    v1::ListPublicPartnershipsResponse* response) {
+  return Reply(ctx, registry_->ListPublic(*request), response);
+}
+
+grpc::ServerUnaryReactor* RegistryServiceImpl::ListEvents(
+    grpc::CallbackServerContext* ctx, const events::v1::ListEventsRequest* request,
+    events::v1::ListEventsResponse* response) {
+  return Reply(ctx, storage::ListEvents(*registry_->store(), *request), response);
+}
+
+grpc::ServerWriteReactor<events::v1::Event>* RegistryServiceImpl::StreamEvents(
+    grpc::CallbackServerContext* ctx, const events::v1::StreamEventsRequest* request) {
+  return streams_.Open(registry_->store(), request->after_sequence());
+}
+
+}  // namespace accord::registry
