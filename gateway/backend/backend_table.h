@@ -1,0 +1,46 @@
+// Which backend serves which proxied gRPC service, with one channel per backend address.
+// Immutable after construction; safe to share between threads (channels and generic stubs
+// are thread-safe).
+#ifndef ACCORD_GATEWAY_BACKEND_BACKEND_TABLE_H_
+#define ACCORD_GATEWAY_BACKEND_BACKEND_TABLE_H_
+
+#include <map>
+#include <memory>
+#include <string>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include "grpcpp/channel.h"
+#include "grpcpp/generic/generic_stub.h"
+
+namespace accord::gateway {
+
+// A proxied service: its full name ("accord.registry.v1.RegistryService") and the
+// host:port of the process serving it.
+struct BackendService {
+  std::string service;
+  std::string address;
+};
+
+class BackendTable {
+ public:
+  // Channels are created lazily by gRPC: an unreachable backend shows up as UNAVAILABLE on
+  // the first call, not here.
+  explicit BackendTable(const std::vector<BackendService>& services);
+
+  // The stub for the service of `grpc_path` ("/pkg.Service/Method"), or nullptr when the
+  // service is not proxied. The stub is owned by the table.
+  grpc::GenericStub* StubForPath(absl::string_view grpc_path) const;
+
+  std::vector<std::string> ServiceNames() const;
+
+ private:
+  std::map<std::string, std::shared_ptr<grpc::GenericStub>, std::less<>> by_service_;
+};
+
+// The service part of "/pkg.Service/Method", or "" when the path has another shape.
+absl::string_view ServiceOfPath(absl::string_view grpc_path);
+
+}  // namespace accord::gateway
+
+#endif  // ACCORD_GATEWAY_BACKEND_BACKEND_TABLE_H_

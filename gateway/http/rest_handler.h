@@ -1,0 +1,69 @@
+// What the REST port does with one parsed HTTP request: health and metrics, route lookup,
+// authorisation, transcoding, the backend call, and rendering the answer. Knows nothing of
+// sockets; RestServer feeds it and writes what it returns.
+#ifndef ACCORD_GATEWAY_HTTP_REST_HANDLER_H_
+#define ACCORD_GATEWAY_HTTP_REST_HANDLER_H_
+
+#include <atomic>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "gateway/auth/authorizer.h"
+#include "gateway/backend/backend_table.h"
+#include "gateway/transcoder/http_errors.h"
+#include "gateway/transcoder/route_table.h"
+
+namespace accord::gateway {
+
+struct HttpRequest {
+  std::string method;  // "GET"
+  std::string target;  // path and query, "/v1/partnerships?page_size=5"
+  RequestHeaders headers;
+  std::string body;
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // extra headers (Allow, ...)
+};
+
+// Thread-safe: Handle runs concurrently on every I/O thread.
+class RestHandler {
+ public:
+  // The tables and authorizer are not owned and must outlive the handler.
+  RestHandler(const RouteTable* routes, const BackendTable* backends,
+              const Authorizer* authorizer, absl::Duration backend_deadline);
+
+  // Answers `request` by calling `done` exactly once: on the calling thread for answers
+  // the gateway gives itself, on a gRPC thread after a backend call. `done` must not
+  // block; hand the response back to the I/O thread that owns the connection. Records
+  // metrics and writes one log line per request.
+  void Handle(HttpRequest request, std::function<void(HttpResponse)> done) const;
+
+  // Answers a request the server refuses before it is read in full (body too large),
+  // recording metrics and logging like Handle.
+  HttpResponse Refuse(const HttpRequest& request, const HttpError& error) const;
+
+  // /healthz answers 503 once draining starts, so load balancers stop sending.
+  void SetServing(bool serving) { serving_.store(serving); }
+
+ private:
+  const RouteTable* routes_;
+  const BackendTable* backends_;
+  const Authorizer* authorizer_;
+  absl::Duration backend_deadline_;
+  std::atomic<bool> serving_{true};
+};
+
+// `error` as an application/json response.
+HttpResponse ErrorResponse(const HttpError& error);
+
+}  // namespace accord::gateway
+
+#endif  // ACCORD_GATEWAY_HTTP_REST_HANDLER_H_

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Installs what is needed, builds, and runs the whole local stack in the foreground: every
+# service with its own RocksDB store under ${ACCORD_DATA_DIR:-.data}, plus the gateway.
+# Ctrl-C (or SIGTERM) stops everything cleanly.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+bash scripts/build.sh
+
+BIN=${ACCORD_BUILD_DIR:-build}
+DATA=$(realpath -m "${ACCORD_DATA_DIR:-.data}")
+RUN="$DATA/run"
+HTTP_PORT=${ACCORD_HTTP_PORT:-8080}
+GRPC_PORT=${ACCORD_GATEWAY_GRPC_PORT:-8081}
+mkdir -p "$RUN"
+rm -f "$RUN"/*.port
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  echo "accord: stopping..." >&2
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  echo "accord: stopped" >&2
+}
+trap stop INT TERM EXIT
+
+wait_port() {  # file, name, pid
+  for _ in $(seq 1 300); do
+    [ -s "$1" ] && { cat "$1"; return 0; }
+    kill -0 "$3" 2>/dev/null || { echo "accord: $2 exited; see $RUN/$2.log" >&2; return 1; }
+    sleep 0.1
+  done
+  echo "accord: $2 did not start; see $RUN/$2.log" >&2
+  return 1
+}
+
+"$BIN/services/registry/accord-registry" --data_dir="$DATA/registry" --grpc_port=0 \
+  --port_file="$RUN/registry.port" 2>>"$RUN/registry.log" &
+pids+=($!)
+REGISTRY_PORT=$(wait_port "$RUN/registry.port" registry $!)
+
+"$BIN/gateway/accord-gateway" --http_port="$HTTP_PORT" --grpc_port="$GRPC_PORT" \
+  --registry_address="127.0.0.1:$REGISTRY_PORT" \
+  --http_port_file="$RUN/gateway-http.port" --grpc_port_file="$RUN/gateway-grpc.port" \
+  2>>"$RUN/gateway.log" &
+pids+=($!)
+wait_port "$RUN/gateway-http.port" gateway $! >/dev/null
+
+cat <<MSG
+Accord is running (data in $DATA, logs in $RUN/*.log).
+  REST/JSON: http://127.0.0.1:$(cat "$RUN/gateway-http.port")/v1/partnerships
+  gRPC:      127.0.0.1:$(cat "$RUN/gateway-grpc.port")  (reflection enabled on the services)
+Press Ctrl-C to stop.
+MSG
+wait -n "${pids[@]}" || true
+echo "accord: a process exited; see $RUN/*.log" >&2

@@ -1,0 +1,43 @@
+#include "tests/integration/stack.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace accord::testing {
+
+Stack::Stack() {
+  const std::string& d = dir_.path();
+  registry_ = std::make_unique<Process>(
+      ACCORD_REGISTRY_BIN,
+      std::vector<std::string>{"--data_dir=" + d + "/registry", "--grpc_port=0",
+                               "--metrics_port=-1", "--port_file=" + d + "/registry.port",
+                               "--grace_ms=5000"},
+      d + "/registry.log");
+  registry_port_ = WaitForPortFile(d + "/registry.port");
+  if (registry_port_ == 0) {
+    error_ = "registry did not start: " + Tail(d + "/registry.log");
+    return;
+  }
+  gateway_ = std::make_unique<Process>(
+      ACCORD_GATEWAY_BIN,
+      std::vector<std::string>{"--http_port=0", "--grpc_port=0",
+                               "--http_port_file=" + d + "/http.port",
+                               "--grpc_port_file=" + d + "/grpc.port",
+                               absl::StrCat("--registry_address=127.0.0.1:", registry_port_)},
+      d + "/gateway.log");
+  http_port_ = WaitForPortFile(d + "/http.port");
+  gateway_grpc_port_ = WaitForPortFile(d + "/grpc.port");
+  if (http_port_ == 0 || gateway_grpc_port_ == 0) {
+    error_ = "gateway did not start: " + Tail(d + "/gateway.log");
+  }
+}
+
+Stack::~Stack() = default;
+
+bool Stack::StopGracefully() {
+  bool ok = true;
+  if (gateway_) ok = gateway_->Terminate() == 0 && ok;
+  if (registry_) ok = registry_->Terminate() == 0 && ok;
+  return ok;
+}
+
+}  // namespace accord::testing
