@@ -11,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "accord/assessment/v1/assessment_service.grpc.pb.h"
 #include "accord/registry/v1/registry_service.grpc.pb.h"
 #include "common/server/config.h"
 #include "common/server/grpc_server.h"
@@ -53,11 +54,16 @@ int Run(int argc, char** argv) {
                                              "", "file to write the chosen gRPC port to");
   // One entry per proxied service: its full name and the flag saying where it is served.
   namespace registry = accord::registry::v1;
+  namespace assessment = accord::assessment::v1;
   std::vector<accord::gateway::BackendService> backends = {
       {LinkedService(registry::GetPartnershipRequest::descriptor(),
                      registry::RegistryService::service_full_name()),
        config.String("registry_address", "ACCORD_REGISTRY_ADDRESS", "",
                      "host:port of the register service", /*required=*/true)},
+      {LinkedService(assessment::GetProtocolRequest::descriptor(),
+                     assessment::AssessmentService::service_full_name()),
+       config.String("assessment_address", "ACCORD_ASSESSMENT_ADDRESS", "",
+                     "host:port of the assessment service", /*required=*/true)},
   };
   int64_t max_body_bytes = config.Int("max_body_bytes", "ACCORD_MAX_BODY_BYTES", 1 << 20,
                                       "largest REST request body accepted", 1, 1LL << 30);

@@ -35,13 +35,22 @@ wait_port() {  # file, name, pid
   return 1
 }
 
+# Services listen on kernel-picked ports and find each other through their port files.
 "$BIN/services/registry/accord-registry" --data_dir="$DATA/registry" --grpc_port=0 \
-  --port_file="$RUN/registry.port" 2>>"$RUN/registry.log" &
+  --port_file="$RUN/registry.port" --assessment_address="@$RUN/assessment.port" \
+  2>>"$RUN/registry.log" &
 pids+=($!)
 REGISTRY_PORT=$(wait_port "$RUN/registry.port" registry $!)
 
+"$BIN/services/assessment/accord-assessment" --data_dir="$DATA/assessment" --grpc_port=0 \
+  --port_file="$RUN/assessment.port" --registry_address="127.0.0.1:$REGISTRY_PORT" \
+  --protocols_dir="${ACCORD_PROTOCOLS_DIR:-protocols}" 2>>"$RUN/assessment.log" &
+pids+=($!)
+ASSESSMENT_PORT=$(wait_port "$RUN/assessment.port" assessment $!)
+
 "$BIN/gateway/accord-gateway" --http_port="$HTTP_PORT" --grpc_port="$GRPC_PORT" \
   --registry_address="127.0.0.1:$REGISTRY_PORT" \
+  --assessment_address="127.0.0.1:$ASSESSMENT_PORT" \
   --http_port_file="$RUN/gateway-http.port" --grpc_port_file="$RUN/gateway-grpc.port" \
   2>>"$RUN/gateway.log" &
 pids+=($!)

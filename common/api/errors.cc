@@ -59,6 +59,17 @@ absl::Status Error(absl::StatusCode code, absl::string_view reason, absl::string
   return status;
 }
 
+absl::Status PrefixFields(const absl::Status& status, absl::string_view prefix) {
+  auto payload = status.GetPayload(kBadRequestUrl);
+  google::rpc::BadRequest bad_request;
+  if (!payload || !bad_request.ParseFromString(std::string(*payload))) return status;
+  std::vector<FieldViolation> violations;
+  for (const auto& v : bad_request.field_violations()) {
+    violations.push_back({absl::StrCat(prefix, v.field()), v.description()});
+  }
+  return InvalidFields(violations);
+}
+
 std::string ReasonOf(const absl::Status& status) {
   if (auto payload = status.GetPayload(kErrorInfoUrl)) {
     google::rpc::ErrorInfo info;

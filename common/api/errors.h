@@ -35,6 +35,11 @@ absl::Status InvalidFields(const std::vector<FieldViolation>& violations);
 // A status of `code` whose ErrorInfo.reason is `reason` (UPPER_SNAKE_CASE).
 absl::Status Error(absl::StatusCode code, absl::string_view reason, absl::string_view message);
 
+// `status` with `prefix` put before every field it names, in the message and the
+// violations: PrefixFields(InvalidField("answers[0].score", ...), "assessment.") names
+// "assessment.answers[0].score". Other statuses pass through unchanged.
+absl::Status PrefixFields(const absl::Status& status, absl::string_view prefix);
+
 // The ErrorInfo reason of a status built here, or the code's name otherwise.
 std::string ReasonOf(const absl::Status& status);
 

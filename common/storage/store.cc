@@ -79,7 +79,8 @@ absl::Status Change::Get(absl::string_view family, absl::string_view key, std::s
 }
 
 void Change::Emit(events::v1::ChangeKind kind, absl::string_view resource_name,
-                  const google::protobuf::Message& resource, absl::string_view request_id) {
+                  const google::protobuf::Message& resource, absl::string_view request_id,
+                  absl::string_view action) {
   events::v1::Event event;
   event.set_sequence(sequence_);
   event.set_service(store_->service());
@@ -92,6 +93,7 @@ void Change::Emit(events::v1::ChangeKind kind, absl::string_view resource_name,
       static_cast<int32_t>(absl::ToInt64Nanoseconds(now - absl::FromUnixSeconds(
                                                               absl::ToUnixSeconds(now)))));
   event.set_request_id(std::string(request_id));
+  event.set_action(std::string(action));
   Put(kEventsFamily, EncodeSequence(sequence_), event.SerializeAsString());
   emitted_ = true;
 }
@@ -195,9 +197,7 @@ std::unique_ptr<rocksdb::Iterator> Store::NewIterator(absl::string_view family,
 }
 
 absl::Status Store::Commit(Change& change) {
-  if (!change.emitted_) {
-    return absl::InternalError("a change must emit exactly one feed event");
-  }
+  if (change.batch_.GetWriteBatch()->Count() == 0) return absl::OkStatus();
   rocksdb::WriteOptions write_options;
   write_options.sync = true;
   return FromRocks(db_->Write(write_options, change.batch_.GetWriteBatch()), "commit");
@@ -242,6 +242,7 @@ absl::StatusOr<std::string> Store::WriteOnce(
     }
     absl::Status committed = Commit(change);
     if (!committed.ok()) return committed;
+    if (!change.emitted_) return response;
     latest_sequence_.store(next_sequence_, std::memory_order_release);
     ++next_sequence_;
   }

@@ -54,9 +54,11 @@ class Change {
   // NOT_FOUND when absent.
   absl::Status Get(absl::string_view family, absl::string_view key, std::string* value);
 
-  // Records the change's feed event. Every change must emit exactly one.
+  // Records the change's feed event; at most one per change. A change that emits none
+  // (a consumer storing only its cursor, say) takes no feed sequence.
   void Emit(events::v1::ChangeKind kind, absl::string_view resource_name,
-            const google::protobuf::Message& resource, absl::string_view request_id = {});
+            const google::protobuf::Message& resource, absl::string_view request_id = {},
+            absl::string_view action = {});
 
  private:
   friend class Store;
@@ -90,7 +92,8 @@ class Store {
   }
 
   // Runs `build` as the only writer, then commits its Change as one WriteBatch with
-  // sync=true. When `build` fails, or the commit fails, nothing is written.
+  // sync=true. When `build` fails, or the commit fails, nothing is written. A change that
+  // wrote nothing at all is not committed.
   absl::Status Write(const std::function<absl::Status(Change&)>& build);
 
   // Write() keyed by (method, request_id) (AIP-155). The first call runs `build`, which

@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "common/api/errors.h"
+#include "common/server/caller.h"
 #include "common/telemetry/log.h"
 #include "common/telemetry/metrics.h"
 #include "gateway/request_id.h"
@@ -162,6 +163,13 @@ void RestHandler::Handle(HttpRequest request, std::function<void(HttpResponse)> 
   call->context.set_deadline(std::chrono::system_clock::now() +
                              absl::ToChronoMilliseconds(backend_deadline_));
   call->context.AddMetadata(std::string(kRequestIdHeader), request_id);
+  // The caller's identity, as services read it (common/server/caller.h). Until the
+  // authentication issue lands the gateway passes what the client says; then the
+  // Authorizer will set these from the verified credential instead.
+  for (const char* header : {server::kOfficerHeader, server::kRolesHeader}) {
+    auto it = request.headers.find(header);
+    if (it != request.headers.end()) call->context.AddMetadata(header, it->second);
+  }
   bool own_buffer = false;
   grpc::Status serialized = grpc::SerializationTraits<google::protobuf::Message>::Serialize(
       **input, &call->request, &own_buffer);

@@ -1,7 +1,10 @@
 // accord-registry: the Partnerships Register service.
 #include <cstdlib>
 
+#include "accord/assessment/v1/assessment_service.grpc.pb.h"
+#include "common/server/address.h"
 #include "common/server/config.h"
+#include "common/storage/feed_follower.h"
 #include "common/server/grpc_server.h"
 #include "common/storage/store.h"
 #include "common/telemetry/log.h"
@@ -25,6 +28,9 @@ int main(int argc, char** argv) {
                                     -1, 65535);
   int64_t grace_ms = config.Int("grace_ms", "ACCORD_GRACE_MS", 10000,
                                 "how long SIGTERM waits for calls in flight", 0, 600000);
+  std::string assessment_address = config.String(
+      "assessment_address", "ACCORD_ASSESSMENT_ADDRESS", "",
+      "the assessment service to follow (host:port, or @port_file); empty: follow nothing");
   config.Finish();
 
   auto store = accord::storage::Store::Open({.path = data_dir,
@@ -40,6 +46,25 @@ int main(int argc, char** argv) {
   accord::registry::Registry registry(store->get());
   accord::registry::RegistryServiceImpl service(&registry);
 
+  // Status and tier follow the assessment service's change feed.
+  std::unique_ptr<accord::storage::FeedFollower> follower;
+  if (!assessment_address.empty()) {
+    auto channel = std::make_shared<accord::server::PeerChannel>(assessment_address);
+    follower = std::make_unique<accord::storage::FeedFollower>(
+        "assessment", store->get(),
+        [channel](grpc::ClientContext* ctx, const accord::events::v1::StreamEventsRequest& request)
+            -> std::unique_ptr<grpc::ClientReaderInterface<accord::events::v1::Event>> {
+          std::shared_ptr<grpc::Channel> peer = channel->Get();
+          if (peer == nullptr) return nullptr;
+          return accord::assessment::v1::AssessmentService::NewStub(peer)->StreamEvents(ctx,
+                                                                                       request);
+        },
+        [&registry](const accord::events::v1::Event& event) {
+          return registry.FollowAssessment(event);
+        });
+    follower->Start();
+  }
+
   std::unique_ptr<accord::telemetry::MetricsHttpServer> metrics;
   if (metrics_port >= 0) {
     metrics = accord::telemetry::MetricsHttpServer::Start(host, static_cast<int>(metrics_port));
@@ -50,6 +75,10 @@ int main(int argc, char** argv) {
       {.service_name = "registry",
        .listen_address = host + ":" + std::to_string(port),
        .port_file = port_file,
-       .grace = absl::Milliseconds(grace_ms)},
-      {&service}, [&] { service.CloseStreams(); });
+       .grace = absl::Milliseconds(grace_ms),
+       .credentials = nullptr},
+      {&service}, [&] {
+        if (follower) follower->Stop();
+        service.CloseStreams();
+      });
 }

@@ -16,6 +16,8 @@
 #include "common/api/page_token.h"
 #include "common/api/request_id.h"
 #include "google/protobuf/util/time_util.h"
+#include "common/storage/feed_follower.h"
+#include "services/registry/domain/assessment_reaction.h"
 #include "services/registry/domain/partnership_rules.h"
 
 namespace accord::registry {
@@ -482,6 +484,28 @@ absl::StatusOr<v1::ListPublicPartnershipsResponse> Registry::ListPublic(
   for (const auto& p : page->first) *response.add_partnerships() = PublicView(p);
   response.set_next_page_token(page->second);
   return response;
+}
+
+absl::Status Registry::FollowAssessment(const events::v1::Event& event) {
+  std::string name = PartnershipOfEvent(event);
+  return storage::ApplyOnce(*store_, "assessment", event, [&](storage::Change& change) {
+    if (name.empty()) return absl::OkStatus();
+    std::string id = name.substr(kCollection.size());
+    std::string bytes;
+    absl::Status found = change.Get(kRecords, id, &bytes);
+    if (absl::IsNotFound(found)) return absl::OkStatus();  // deleted since
+    if (!found.ok()) return found;
+    v1::Partnership before;
+    if (absl::Status s = LoadFrom(bytes, &before); !s.ok()) return s;
+    std::optional<v1::Partnership> after = ReactToAssessment(before, event);
+    if (!after) return absl::OkStatus();
+    Stamp(*after, change.sequence());
+    PutRecord(change, &before, *after);
+    change.Emit(after->state() != before.state() ? events::v1::STATE_CHANGED
+                                                 : events::v1::UPDATED,
+                after->name(), *after, "", event.action());
+    return absl::OkStatus();
+  });
 }
 
 }  // namespace accord::registry

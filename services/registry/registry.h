@@ -42,6 +42,10 @@ class Registry {
   absl::StatusOr<v1::ListPublicPartnershipsResponse> ListPublic(
       const v1::ListPartnershipsRequest& request) const;
 
+  // Applies one event of the assessment service's feed exactly once (its cursor is stored
+  // in the same batch): status and tier follow screening, scoring and sign-off.
+  absl::Status FollowAssessment(const events::v1::Event& event);
+
   storage::Store* store() const { return store_; }
 
  private:

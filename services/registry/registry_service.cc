@@ -1,21 +1,10 @@
 #include "services/registry/registry_service.h"
 
-#include "common/api/errors.h"
+#include "common/server/reply.h"
 
 namespace accord::registry {
-namespace {
 
-// Finishes `ctx`'s call with `result`, moving the value into `out` on success.
-template <typename T>
-grpc::ServerUnaryReactor* Reply(grpc::CallbackServerContext* ctx, absl::StatusOr<T> result,
-                                T* out) {
-  auto* reactor = ctx->DefaultReactor();
-  if (result.ok()) *out = *std::move(result);
-  reactor->Finish(api::ToGrpcStatus(result.status()));
-  return reactor;
-}
-
-}  // namespace
+using server::Reply;
 
 grpc::ServerUnaryReactor* RegistryServiceImpl::CreatePartnership(
     grpc::CallbackServerContext* ctx, const v1::CreatePartnershipRequest* request,
@@ -44,9 +33,7 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::UpdatePartnership(
 grpc::ServerUnaryReactor* RegistryServiceImpl::DeletePartnership(
     grpc::CallbackServerContext* ctx, const v1::DeletePartnershipRequest* request,
     google::protobuf::Empty* response) {
-  auto* reactor = ctx->DefaultReactor();
-  reactor->Finish(api::ToGrpcStatus(registry_->Delete(*request)));
-  return reactor;
+  return Reply(ctx, registry_->Delete(*request));
 }
 
 grpc::ServerUnaryReactor* RegistryServiceImpl::TransitionPartnership(

@@ -1,0 +1,698 @@
+#include "services/assessment/assessments.h"
+
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "common/api/errors.h"
+#include "common/api/field_mask.h"
+#include "common/api/page_token.h"
+#include "common/api/request_id.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "google/protobuf/util/time_util.h"
+#include "services/assessment/domain/evaluation_rules.h"
+#include "services/assessment/domain/protocol_rules.h"
+#include "services/assessment/domain/requirements.h"
+#include "services/assessment/domain/significance.h"
+
+namespace accord::assessment {
+namespace {
+
+using events::v1::ChangeKind;
+using google::protobuf::util::TimeUtil;
+
+constexpr absl::string_view kProtocols = "protocols";
+constexpr absl::string_view kRecords = "records";
+constexpr absl::string_view kPartnerships = "partnerships/";
+constexpr absl::string_view kProtocolPrefix = "protocols/";
+
+// Record kinds, as key parts and id prefixes.
+constexpr char kScreening = 's';
+constexpr char kAssessment = 'a';
+constexpr char kEvaluation = 'e';
+
+std::string Sep() { return std::string(1, '\0'); }
+
+std::string ProtocolKey(absl::string_view id, int version) {
+  std::string key = absl::StrCat(id, Sep());
+  for (int shift = 24; shift >= 0; shift -= 8) {
+    key.push_back(static_cast<char>((static_cast<uint32_t>(version) >> shift) & 0xff));
+  }
+  return key;
+}
+
+std::string RecordPrefix(absl::string_view partnership_id, char kind) {
+  return absl::StrCat(partnership_id, Sep(), std::string(1, kind), Sep());
+}
+
+// Ids grow with the feed sequence, so key order is creation order.
+std::string NewRecordId(char kind, int64_t sequence) {
+  return absl::StrFormat("%c%012d", kind, sequence);
+}
+
+google::protobuf::Timestamp Now() {
+  return TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(absl::Now()));
+}
+
+// "partnerships/{id}" → id, or INVALID_ARGUMENT naming `field`.
+absl::StatusOr<std::string> PartnershipId(absl::string_view name, absl::string_view field) {
+  if (!absl::StartsWith(name, kPartnerships) || name.size() == kPartnerships.size() ||
+      name.substr(kPartnerships.size()).find('/') != absl::string_view::npos) {
+    return api::InvalidField(
+        field, absl::StrCat("must look like partnerships/{partnership}; got '", name, "'"));
+  }
+  return std::string(name.substr(kPartnerships.size()));
+}
+
+struct RecordName {
+  std::string partnership_id;
+  std::string record_id;
+};
+
+// "partnerships/{p}/{collection}/{id}" → parts, or INVALID_ARGUMENT naming "name".
+absl::StatusOr<RecordName> ParseRecordName(absl::string_view name, absl::string_view collection) {
+  std::vector<std::string> parts = absl::StrSplit(name, '/');
+  if (parts.size() != 4 || parts[0] != "partnerships" || parts[1].empty() ||
+      parts[2] != collection || parts[3].empty()) {
+    return api::InvalidField("name", absl::StrCat("must look like partnerships/{partnership}/",
+                                                  collection, "/{id}; got '", name, "'"));
+  }
+  return RecordName{parts[1], parts[3]};
+}
+
+template <typename Message>
+absl::Status Decode(const std::string& bytes, Message* out) {
+  if (!out->ParseFromString(bytes)) {
+    return api::Error(absl::StatusCode::kDataLoss, "STORAGE_CORRUPT",
+                      "a stored record cannot be decoded");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status NotFound(absl::string_view what, absl::string_view name) {
+  return api::Error(absl::StatusCode::kNotFound, "NOT_FOUND",
+                    absl::StrCat("name: no ", what, " named '", name, "'"));
+}
+
+absl::Status CheckEtag(absl::string_view given, absl::string_view current) {
+  if (!given.empty() && given != current) {
+    return api::Error(absl::StatusCode::kAborted, "STALE_ETAG",
+                      absl::StrCat("etag: '", given, "' is not the current etag '", current,
+                                   "'; read it again and retry"));
+  }
+  return absl::OkStatus();
+}
+
+std::set<v1::Role> RolesOf(const server::Caller& caller) {
+  std::set<v1::Role> roles;
+  for (const std::string& name : caller.roles) {
+    v1::Role role;
+    if (v1::Role_Parse(name, &role)) roles.insert(role);
+  }
+  return roles;
+}
+
+// Newest-first page of the records under `prefix`.
+absl::StatusOr<std::pair<std::vector<std::string>, std::string>> PageNewestFirst(
+    const storage::Store& store, const std::string& prefix, int requested_size,
+    const std::string& page_token) {
+  auto size = api::EffectivePageSize(requested_size, 50, 1000);
+  if (!size.ok()) return size.status();
+  uint64_t fingerprint = api::QueryFingerprint(prefix, "newest");
+  std::string cursor;
+  if (!page_token.empty()) {
+    auto decoded = api::DecodePageToken(page_token, fingerprint);
+    if (!decoded.ok()) return decoded.status();
+    cursor = *std::move(decoded);
+  }
+  auto it = store.NewIterator(kRecords);
+  if (cursor.empty()) {
+    it->SeekForPrev(prefix + std::string(8, '\xff'));
+  } else {
+    it->SeekForPrev(cursor);
+    if (it->Valid() && storage::View(it->key()) == cursor) it->Prev();
+  }
+  std::vector<std::string> values;
+  std::string last;
+  auto in_range = [&] { return it->Valid() && absl::StartsWith(storage::View(it->key()), prefix); };
+  for (; in_range() && static_cast<int>(values.size()) < *size; it->Prev()) {
+    last = std::string(storage::View(it->key()));
+    values.push_back(it->value().ToString());
+  }
+  if (!it->status().ok()) return storage::FromRocks(it->status(), "list records");
+  return std::make_pair(std::move(values),
+                        in_range() ? api::EncodePageToken(last, fingerprint) : std::string());
+}
+
+// Runs a create under a request id and decodes the stored response.
+template <typename Message>
+absl::StatusOr<Message> CreateOnce(storage::Store& store, absl::string_view method,
+                                   const google::protobuf::Message& request,
+                                   absl::string_view request_id,
+                                   const std::function<absl::StatusOr<Message>(storage::Change&)>& build) {
+  if (absl::Status s = api::ValidateRequestId(request_id); !s.ok()) return s;
+  auto bytes = store.WriteOnce(method, request_id, api::RequestFingerprint(request),
+                               [&](storage::Change& change) -> absl::StatusOr<std::string> {
+                                 auto built = build(change);
+                                 if (!built.ok()) return built.status();
+                                 return built->SerializeAsString();
+                               });
+  if (!bytes.ok()) return bytes.status();
+  Message out;
+  if (absl::Status s = Decode(*bytes, &out); !s.ok()) return s;
+  return out;
+}
+
+// Output fields of an evaluation that depend on the rules, recomputed on every change.
+void Refresh(v1::Evaluation& evaluation, const v1::Requirements& requirements,
+             const v1::Protocol& protocol) {
+  evaluation.clear_missing_items();
+  for (const std::string& item : MissingItems(evaluation, requirements, protocol)) {
+    evaluation.add_missing_items(item);
+  }
+  evaluation.clear_pending_sign_offs();
+  for (v1::Role role : PendingSignOffs(evaluation, requirements)) {
+    evaluation.add_pending_sign_offs(role);
+  }
+}
+
+const std::set<std::string>& EvaluationWritableFields() {
+  static const auto* fields = new std::set<std::string>{
+      "sections", "governance_checklist", "memorandum_checklist", "pre_entry_checklist",
+      "documents_held", "business_case"};
+  return *fields;
+}
+
+}  // namespace
+
+std::vector<std::string> Assessments::ColumnFamilies() {
+  return {std::string(kProtocols), std::string(kRecords)};
+}
+
+absl::Status Assessments::LoadProtocols(const std::vector<v1::Protocol>& protocols) {
+  for (const v1::Protocol& protocol : protocols) {
+    absl::Status status = store_->Write([&](storage::Change& change) -> absl::Status {
+      std::string id = protocol.name().substr(kProtocolPrefix.size());
+      std::string key = ProtocolKey(id, protocol.version());
+      std::string bytes;
+      absl::Status found = change.Get(kProtocols, key, &bytes);
+      if (found.ok()) {
+        v1::Protocol stored;
+        if (absl::Status s = Decode(bytes, &stored); !s.ok()) return s;
+        stored.clear_create_time();
+        if (!google::protobuf::util::MessageDifferencer::Equals(stored, protocol)) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              protocol.name(), " version ", protocol.version(),
+              " differs from the stored version ", protocol.version(),
+              ", and a protocol version never changes; give the amendment version ",
+              protocol.version() + 1));
+        }
+        return absl::OkStatus();
+      }
+      if (!absl::IsNotFound(found)) return found;
+      v1::Protocol stored = protocol;
+      *stored.mutable_create_time() = Now();
+      change.Put(kProtocols, key, stored.SerializeAsString());
+      change.Emit(events::v1::CREATED, stored.name(), stored, "", "protocol_loaded");
+      return absl::OkStatus();
+    });
+    if (!status.ok()) return status;
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::Protocol> Assessments::ProtocolVersion(const std::string& name,
+                                                          int version) const {
+  if (!absl::StartsWith(name, kProtocolPrefix) || name.size() == kProtocolPrefix.size()) {
+    return api::InvalidField("protocol",
+                             absl::StrCat("must look like protocols/{protocol}; got '", name, "'"));
+  }
+  std::string id = name.substr(kProtocolPrefix.size());
+  auto it = store_->NewIterator(kProtocols);
+  it->SeekForPrev(ProtocolKey(id, version > 0 ? version : INT32_MAX));
+  std::string prefix = absl::StrCat(id, Sep());
+  if (!it->Valid() || !absl::StartsWith(storage::View(it->key()), prefix) ||
+      storage::View(it->key()).size() != prefix.size() + 4) {
+    return NotFound("protocol", name);
+  }
+  v1::Protocol protocol;
+  if (absl::Status s = Decode(it->value().ToString(), &protocol); !s.ok()) return s;
+  if (version > 0 && protocol.version() != version) {
+    return NotFound("protocol", absl::StrCat(name, " version ", version));
+  }
+  return protocol;
+}
+
+absl::StatusOr<v1::Protocol> Assessments::GetProtocol(
+    const v1::GetProtocolRequest& request) const {
+  if (request.version() < 0) return api::InvalidField("version", "must be zero or more");
+  return ProtocolVersion(request.name(), request.version());
+}
+
+absl::StatusOr<v1::ListProtocolsResponse> Assessments::ListProtocols() const {
+  v1::ListProtocolsResponse response;
+  auto it = store_->NewIterator(kProtocols);
+  // Keys sort by id, then version; the last key of each id is its latest version.
+  v1::Protocol latest;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    v1::Protocol protocol;
+    if (absl::Status s = Decode(it->value().ToString(), &protocol); !s.ok()) return s;
+    if (!latest.name().empty() && latest.name() != protocol.name()) {
+      *response.add_protocols() = latest;
+    }
+    latest = std::move(protocol);
+  }
+  if (!latest.name().empty()) *response.add_protocols() = latest;
+  return response;
+}
+
+absl::StatusOr<v1::Protocol> Assessments::CreateProtocolVersion(
+    const v1::CreateProtocolVersionRequest& request) {
+  v1::Protocol protocol = request.protocol();
+  protocol.clear_create_time();
+  if (absl::Status s = ValidateProtocol(protocol); !s.ok()) {
+    return api::PrefixFields(s, "protocol.");
+  }
+  std::string id = protocol.name().substr(kProtocolPrefix.size());
+  return CreateOnce<v1::Protocol>(
+      *store_, "CreateProtocolVersion", request, request.request_id(),
+      [&](storage::Change& change) -> absl::StatusOr<v1::Protocol> {
+        auto latest = ProtocolVersion(protocol.name(), 0);
+        int expected = latest.ok() ? latest->version() + 1 : 1;
+        if (!latest.ok() && !absl::IsNotFound(latest.status())) return latest.status();
+        if (protocol.version() != expected) {
+          return api::InvalidField(
+              "protocol.version",
+              absl::StrCat("must be ", expected, ", one more than the latest version; got ",
+                           protocol.version(), " (a version never changes)"));
+        }
+        *protocol.mutable_create_time() = Now();
+        change.Put(kProtocols, ProtocolKey(id, protocol.version()), protocol.SerializeAsString());
+        change.Emit(events::v1::CREATED, protocol.name(), protocol, request.request_id(),
+                    "protocol_version_created");
+        return protocol;
+      });
+}
+
+absl::StatusOr<v1::Screening> Assessments::CreateScreening(
+    const v1::CreateScreeningRequest& request, const server::Caller& caller) {
+  auto partnership_id = PartnershipId(request.parent(), "parent");
+  if (!partnership_id.ok()) return partnership_id.status();
+  const v1::Screening& input = request.screening();
+  auto protocol = ProtocolVersion(default_protocol_, 0);
+  if (!protocol.ok()) return protocol.status();
+  std::vector<api::FieldViolation> violations;
+  if (input.outcome() == v1::SCREENING_OUTCOME_UNSPECIFIED ||
+      !v1::ScreeningOutcome_IsValid(input.outcome())) {
+    violations.push_back({"screening.outcome",
+                          "is required: IS_PARTNERSHIP, IN_BETWEEN or NOT_A_PARTNERSHIP"});
+  }
+  if (absl::StripAsciiWhitespace(input.justification()).empty()) {
+    violations.push_back({"screening.justification", "is required"});
+  }
+  std::set<std::string> seen;
+  for (int i = 0; i < input.answers_size(); ++i) {
+    const std::string& id = input.answers(i).question_id();
+    bool known = std::any_of(protocol->screening_questions().begin(),
+                             protocol->screening_questions().end(),
+                             [&](const auto& q) { return q.id() == id; });
+    if (!known) {
+      violations.push_back({absl::StrCat("screening.answers[", i, "].question_id"),
+                            absl::StrCat("'", id, "' is not a screening question of ",
+                                         protocol->name())});
+    } else if (!seen.insert(id).second) {
+      violations.push_back({absl::StrCat("screening.answers[", i, "].question_id"),
+                            absl::StrCat("'", id, "' is answered twice")});
+    }
+  }
+  if (!violations.empty()) return api::InvalidFields(violations);
+  if (auto facts = lookup_->Lookup(request.parent()); !facts.ok()) return facts.status();
+
+  return CreateOnce<v1::Screening>(
+      *store_, "CreateScreening", request, request.request_id(),
+      [&](storage::Change& change) -> absl::StatusOr<v1::Screening> {
+        v1::Screening screening;
+        *screening.mutable_answers() = input.answers();
+        screening.set_outcome(input.outcome());
+        screening.set_justification(input.justification());
+        std::string id = NewRecordId(kScreening, change.sequence());
+        screening.set_name(absl::StrCat(request.parent(), "/screenings/", id));
+        screening.set_protocol(protocol->name());
+        screening.set_protocol_version(protocol->version());
+        screening.set_screened_by(caller.officer);
+        *screening.mutable_create_time() = Now();
+        screening.set_etag(absl::StrCat(change.sequence()));
+        change.Put(kRecords, RecordPrefix(*partnership_id, kScreening) + id,
+                   screening.SerializeAsString());
+        change.Emit(events::v1::CREATED, screening.name(), screening, request.request_id(),
+                    "screened");
+        return screening;
+      });
+}
+
+absl::StatusOr<v1::ListScreeningsResponse> Assessments::ListScreenings(
+    const v1::ListScreeningsRequest& request) const {
+  auto partnership_id = PartnershipId(request.parent(), "parent");
+  if (!partnership_id.ok()) return partnership_id.status();
+  auto page = PageNewestFirst(*store_, RecordPrefix(*partnership_id, kScreening),
+                              request.page_size(), request.page_token());
+  if (!page.ok()) return page.status();
+  v1::ListScreeningsResponse response;
+  for (const std::string& bytes : page->first) {
+    if (absl::Status s = Decode(bytes, response.add_screenings()); !s.ok()) return s;
+  }
+  response.set_next_page_token(page->second);
+  return response;
+}
+
+absl::StatusOr<v1::Assessment> Assessments::CreateAssessment(
+    const v1::CreateAssessmentRequest& request, const server::Caller& caller) {
+  auto partnership_id = PartnershipId(request.parent(), "parent");
+  if (!partnership_id.ok()) return partnership_id.status();
+  std::string protocol_name = request.assessment().protocol().empty()
+                                  ? default_protocol_
+                                  : request.assessment().protocol();
+  auto protocol = ProtocolVersion(protocol_name, 0);
+  if (!protocol.ok()) return api::PrefixFields(protocol.status(), "assessment.");
+  v1::Assessment input;
+  *input.mutable_answers() = request.assessment().answers();
+  auto assessed = Assess(input, *protocol);
+  if (!assessed.ok()) return api::PrefixFields(assessed.status(), "assessment.");
+  if (auto facts = lookup_->Lookup(request.parent()); !facts.ok()) return facts.status();
+
+  return CreateOnce<v1::Assessment>(
+      *store_, "CreateAssessment", request, request.request_id(),
+      [&](storage::Change& change) -> absl::StatusOr<v1::Assessment> {
+        v1::Assessment assessment = *assessed;
+        std::string id = NewRecordId(kAssessment, change.sequence());
+        assessment.set_name(absl::StrCat(request.parent(), "/assessments/", id));
+        assessment.set_assessed_by(caller.officer);
+        *assessment.mutable_create_time() = Now();
+        *assessment.mutable_update_time() = assessment.create_time();
+        assessment.set_etag(absl::StrCat(change.sequence()));
+        change.Put(kRecords, RecordPrefix(*partnership_id, kAssessment) + id,
+                   assessment.SerializeAsString());
+        change.Emit(events::v1::CREATED, assessment.name(), assessment, request.request_id(),
+                    "assessed");
+        return assessment;
+      });
+}
+
+absl::StatusOr<v1::Assessment> Assessments::GetAssessment(const std::string& name) const {
+  auto parsed = ParseRecordName(name, "assessments");
+  if (!parsed.ok()) return parsed.status();
+  std::string bytes;
+  absl::Status found = store_->Get(
+      kRecords, RecordPrefix(parsed->partnership_id, kAssessment) + parsed->record_id, &bytes);
+  if (absl::IsNotFound(found)) return NotFound("assessment", name);
+  if (!found.ok()) return found;
+  v1::Assessment assessment;
+  if (absl::Status s = Decode(bytes, &assessment); !s.ok()) return s;
+  return assessment;
+}
+
+absl::StatusOr<v1::ListAssessmentsResponse> Assessments::ListAssessments(
+    const v1::ListAssessmentsRequest& request) const {
+  auto partnership_id = PartnershipId(request.parent(), "parent");
+  if (!partnership_id.ok()) return partnership_id.status();
+  auto page = PageNewestFirst(*store_, RecordPrefix(*partnership_id, kAssessment),
+                              request.page_size(), request.page_token());
+  if (!page.ok()) return page.status();
+  v1::ListAssessmentsResponse response;
+  for (const std::string& bytes : page->first) {
+    if (absl::Status s = Decode(bytes, response.add_assessments()); !s.ok()) return s;
+  }
+  response.set_next_page_token(page->second);
+  return response;
+}
+
+absl::StatusOr<v1::Assessment> Assessments::ModerateAssessment(
+    const v1::ModerateAssessmentRequest& request, const server::Caller& caller) {
+  auto officer = server::RequireOfficer(caller);
+  if (!officer.ok()) return officer.status();
+  if (!RolesOf(caller).count(v1::CHIEF_EXECUTIVE)) {
+    return api::Error(absl::StatusCode::kPermissionDenied, "ROLE_REQUIRED",
+                      "only the Chief Executive decides a final tier");
+  }
+  if (absl::Status s = CheckModeration(request.tier(), request.reason()); !s.ok()) return s;
+  auto parsed = ParseRecordName(request.name(), "assessments");
+  if (!parsed.ok()) return parsed.status();
+  std::string key = RecordPrefix(parsed->partnership_id, kAssessment) + parsed->record_id;
+  return CreateOnce<v1::Assessment>(
+      *store_, "ModerateAssessment", request, request.request_id(),
+      [&](storage::Change& change) -> absl::StatusOr<v1::Assessment> {
+        std::string bytes;
+        absl::Status found = change.Get(kRecords, key, &bytes);
+        if (absl::IsNotFound(found)) return NotFound("assessment", request.name());
+        if (!found.ok()) return found;
+        v1::Assessment assessment;
+        if (absl::Status s = Decode(bytes, &assessment); !s.ok()) return s;
+        if (absl::Status s = CheckEtag(request.etag(), assessment.etag()); !s.ok()) return s;
+        auto protocol = ProtocolVersion(assessment.protocol(), assessment.protocol_version());
+        if (!protocol.ok()) return protocol.status();
+        v1::Moderation* moderation = assessment.mutable_moderation();
+        moderation->set_tier(request.tier());
+        moderation->set_reason(request.reason());
+        moderation->set_decided_by(caller.officer);
+        *moderation->mutable_decide_time() = Now();
+        auto rederived = Assess(assessment, *protocol);
+        if (!rederived.ok()) return rederived.status();
+        assessment = *std::move(rederived);
+        *assessment.mutable_update_time() = Now();
+        assessment.set_etag(absl::StrCat(change.sequence()));
+        change.Put(kRecords, key, assessment.SerializeAsString());
+        change.Emit(events::v1::UPDATED, assessment.name(), assessment, request.request_id(),
+                    "moderated");
+        return assessment;
+      });
+}
+
+absl::StatusOr<v1::Assessment> Assessments::LatestAssessment(
+    const std::string& partnership_id) const {
+  auto page = PageNewestFirst(*store_, RecordPrefix(partnership_id, kAssessment), 1, "");
+  if (!page.ok()) return page.status();
+  if (page->first.empty()) {
+    return api::Error(absl::StatusCode::kFailedPrecondition, "NOT_ASSESSED",
+                      absl::StrCat("partnerships/", partnership_id,
+                                   " has no significance assessment yet; assess it first"));
+  }
+  v1::Assessment assessment;
+  if (absl::Status s = Decode(page->first[0], &assessment); !s.ok()) return s;
+  return assessment;
+}
+
+absl::StatusOr<std::pair<v1::Requirements, v1::Protocol>> Assessments::CurrentRequirements(
+    const std::string& partnership_id) {
+  auto assessment = LatestAssessment(partnership_id);
+  if (!assessment.ok()) return assessment.status();
+  auto facts = lookup_->Lookup(absl::StrCat(kPartnerships, partnership_id));
+  if (!facts.ok()) return facts.status();
+  auto protocol = ProtocolVersion(assessment->protocol(), assessment->protocol_version());
+  if (!protocol.ok()) return protocol.status();
+  v1::Requirements requirements = RequirementsFor(
+      assessment->final_tier(), facts->key_partnership, assessment->accountable_body(), *protocol);
+  requirements.set_name(absl::StrCat(kPartnerships, partnership_id, "/requirements"));
+  return std::make_pair(std::move(requirements), *std::move(protocol));
+}
+
+absl::StatusOr<v1::Requirements> Assessments::GetRequirements(const std::string& name) {
+  std::vector<std::string> parts = absl::StrSplit(name, '/');
+  if (parts.size() != 3 || parts[0] != "partnerships" || parts[1].empty() ||
+      parts[2] != "requirements") {
+    return api::InvalidField(
+        "name", absl::StrCat("must look like partnerships/{partnership}/requirements; got '",
+                             name, "'"));
+  }
+  auto current = CurrentRequirements(parts[1]);
+  if (!current.ok()) return current.status();
+  return current->first;
+}
+
+absl::StatusOr<v1::Evaluation> Assessments::CreateEvaluation(
+    const v1::CreateEvaluationRequest& request, const server::Caller& caller) {
+  auto partnership_id = PartnershipId(request.parent(), "parent");
+  if (!partnership_id.ok()) return partnership_id.status();
+  auto current = CurrentRequirements(*partnership_id);
+  if (!current.ok()) return current.status();
+  const auto& [requirements, protocol] = *current;
+  v1::Evaluation evaluation;
+  if (absl::Status s = api::ApplyFieldMask({}, request.evaluation(), EvaluationWritableFields(),
+                                           &evaluation);
+      !s.ok()) {
+    return s;
+  }
+  evaluation.mutable_business_case()->clear_signed_by();
+  return CreateOnce<v1::Evaluation>(
+      *store_, "CreateEvaluation", request, request.request_id(),
+      [&](storage::Change& change) -> absl::StatusOr<v1::Evaluation> {
+        std::string id = NewRecordId(kEvaluation, change.sequence());
+        evaluation.set_name(absl::StrCat(request.parent(), "/evaluations/", id));
+        evaluation.set_kind(requirements.document());
+        evaluation.set_state(v1::Evaluation::DRAFT);
+        evaluation.set_protocol(protocol.name());
+        evaluation.set_protocol_version(protocol.version());
+        *evaluation.mutable_create_time() = Now();
+        *evaluation.mutable_update_time() = evaluation.create_time();
+        evaluation.set_etag(absl::StrCat(change.sequence()));
+        Refresh(evaluation, requirements, protocol);
+        change.Put(kRecords, RecordPrefix(*partnership_id, kEvaluation) + id,
+                   evaluation.SerializeAsString());
+        change.Emit(events::v1::CREATED, evaluation.name(), evaluation, request.request_id(),
+                    "evaluation_started");
+        return evaluation;
+      });
+}
+
+absl::StatusOr<v1::Evaluation> Assessments::GetEvaluation(const std::string& name) const {
+  auto parsed = ParseRecordName(name, "evaluations");
+  if (!parsed.ok()) return parsed.status();
+  std::string bytes;
+  absl::Status found = store_->Get(
+      kRecords, RecordPrefix(parsed->partnership_id, kEvaluation) + parsed->record_id, &bytes);
+  if (absl::IsNotFound(found)) return NotFound("evaluation", name);
+  if (!found.ok()) return found;
+  v1::Evaluation evaluation;
+  if (absl::Status s = Decode(bytes, &evaluation); !s.ok()) return s;
+  return evaluation;
+}
+
+absl::StatusOr<v1::ListEvaluationsResponse> Assessments::ListEvaluations(
+    const v1::ListEvaluationsRequest& request) const {
+  auto partnership_id = PartnershipId(request.parent(), "parent");
+  if (!partnership_id.ok()) return partnership_id.status();
+  auto page = PageNewestFirst(*store_, RecordPrefix(*partnership_id, kEvaluation),
+                              request.page_size(), request.page_token());
+  if (!page.ok()) return page.status();
+  v1::ListEvaluationsResponse response;
+  for (const std::string& bytes : page->first) {
+    if (absl::Status s = Decode(bytes, response.add_evaluations()); !s.ok()) return s;
+  }
+  response.set_next_page_token(page->second);
+  return response;
+}
+
+absl::StatusOr<v1::Evaluation> Assessments::ChangeEvaluation(
+    absl::string_view method, const std::string& name, absl::string_view etag,
+    absl::string_view request_id, const google::protobuf::Message& request,
+    const EvaluationChange& decide) {
+  auto parsed = ParseRecordName(name, "evaluations");
+  if (!parsed.ok()) return parsed.status();
+  std::string key = RecordPrefix(parsed->partnership_id, kEvaluation) + parsed->record_id;
+  return CreateOnce<v1::Evaluation>(
+      *store_, method, request, request_id,
+      [&](storage::Change& change) -> absl::StatusOr<v1::Evaluation> {
+        std::string bytes;
+        absl::Status found = change.Get(kRecords, key, &bytes);
+        if (absl::IsNotFound(found)) return NotFound("evaluation", name);
+        if (!found.ok()) return found;
+        v1::Evaluation evaluation;
+        if (absl::Status s = Decode(bytes, &evaluation); !s.ok()) return s;
+        if (absl::Status s = CheckEtag(etag, evaluation.etag()); !s.ok()) return s;
+        v1::Evaluation::State before = evaluation.state();
+        auto action = decide(evaluation);
+        if (!action.ok()) return action.status();
+        *evaluation.mutable_update_time() = Now();
+        evaluation.set_etag(absl::StrCat(change.sequence()));
+        change.Put(kRecords, key, evaluation.SerializeAsString());
+        change.Emit(before == evaluation.state() ? events::v1::UPDATED : events::v1::STATE_CHANGED,
+                    evaluation.name(), evaluation, request_id, *action);
+        return evaluation;
+      });
+}
+
+absl::StatusOr<v1::Evaluation> Assessments::UpdateEvaluation(
+    const v1::UpdateEvaluationRequest& request, const server::Caller& caller) {
+  const std::string& name = request.evaluation().name();
+  auto parsed = ParseRecordName(name, "evaluations");
+  if (!parsed.ok()) return api::PrefixFields(parsed.status(), "evaluation.");
+  auto current = CurrentRequirements(parsed->partnership_id);
+  if (!current.ok()) return current.status();
+  std::string etag = request.etag().empty() ? request.evaluation().etag() : request.etag();
+  return ChangeEvaluation(
+      "UpdateEvaluation", name, etag, request.request_id(), request,
+      [&](v1::Evaluation& evaluation) -> absl::StatusOr<std::string> {
+        if (evaluation.state() != v1::Evaluation::DRAFT) {
+          return api::Error(absl::StatusCode::kFailedPrecondition, "NOT_A_DRAFT",
+                            absl::StrCat("name: ", name, " is ",
+                                         v1::Evaluation::State_Name(evaluation.state()),
+                                         "; only a DRAFT can change"));
+        }
+        std::string signed_by = evaluation.business_case().signed_by();
+        if (absl::Status s = api::ApplyFieldMask(request.update_mask(), request.evaluation(),
+                                                 EvaluationWritableFields(), &evaluation);
+            !s.ok()) {
+          return s;
+        }
+        evaluation.mutable_business_case()->set_signed_by(signed_by);
+        Refresh(evaluation, current->first, current->second);
+        return std::string();
+      });
+}
+
+absl::StatusOr<v1::Evaluation> Assessments::SubmitEvaluation(
+    const v1::SubmitEvaluationRequest& request, const server::Caller& caller) {
+  auto officer = server::RequireOfficer(caller);
+  if (!officer.ok()) return officer.status();
+  auto parsed = ParseRecordName(request.name(), "evaluations");
+  if (!parsed.ok()) return parsed.status();
+  auto current = CurrentRequirements(parsed->partnership_id);
+  if (!current.ok()) return current.status();
+  return ChangeEvaluation(
+      "SubmitEvaluation", request.name(), request.etag(), request.request_id(), request,
+      [&](v1::Evaluation& evaluation) -> absl::StatusOr<std::string> {
+        Refresh(evaluation, current->first, current->second);
+        std::vector<std::string> missing(evaluation.missing_items().begin(),
+                                         evaluation.missing_items().end());
+        if (absl::Status s = CheckSubmit(evaluation, missing); !s.ok()) return s;
+        evaluation.set_state(v1::Evaluation::SUBMITTED);
+        evaluation.set_submitted_by(caller.officer);
+        return std::string("submitted");
+      });
+}
+
+absl::StatusOr<v1::Evaluation> Assessments::SignOffEvaluation(
+    const v1::SignOffEvaluationRequest& request, const server::Caller& caller) {
+  auto officer = server::RequireOfficer(caller);
+  if (!officer.ok()) return officer.status();
+  auto parsed = ParseRecordName(request.name(), "evaluations");
+  if (!parsed.ok()) return parsed.status();
+  auto current = CurrentRequirements(parsed->partnership_id);
+  if (!current.ok()) return current.status();
+  return ChangeEvaluation(
+      "SignOffEvaluation", request.name(), request.etag(), request.request_id(), request,
+      [&](v1::Evaluation& evaluation) -> absl::StatusOr<std::string> {
+        auto signed_off = ApplySignOff(evaluation, current->first, current->second,
+                                       request.role(), caller.officer, RolesOf(caller),
+                                       request.executive_decision(), Now());
+        if (!signed_off.ok()) return signed_off.status();
+        evaluation = *std::move(signed_off);
+        return std::string(evaluation.state() == v1::Evaluation::APPROVED ? "approved"
+                                                                          : "signed_off");
+      });
+}
+
+absl::StatusOr<v1::Evaluation> Assessments::RejectEvaluation(
+    const v1::RejectEvaluationRequest& request, const server::Caller& caller) {
+  auto officer = server::RequireOfficer(caller);
+  if (!officer.ok()) return officer.status();
+  auto parsed = ParseRecordName(request.name(), "evaluations");
+  if (!parsed.ok()) return parsed.status();
+  auto current = CurrentRequirements(parsed->partnership_id);
+  if (!current.ok()) return current.status();
+  return ChangeEvaluation(
+      "RejectEvaluation", request.name(), request.etag(), request.request_id(), request,
+      [&](v1::Evaluation& evaluation) -> absl::StatusOr<std::string> {
+        auto rejected = ApplyRejection(evaluation, request.reason(), caller.officer,
+                                       RolesOf(caller), current->first);
+        if (!rejected.ok()) return rejected.status();
+        evaluation = *std::move(rejected);
+        return std::string("rejected");
+      });
+}
+
+}  // namespace accord::assessment

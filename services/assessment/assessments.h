@@ -1,0 +1,96 @@
+// The assessment service's use cases: protocols, screening, significance assessment,
+// requirements, evaluations and sign-off. Validates with the pure rules in domain/, asks
+// the register whether a partnership exists, and commits each change as one batch with its
+// feed event. Knows nothing of gRPC.
+//
+// Thread safety: safe to share.
+#ifndef ACCORD_SERVICES_ASSESSMENT_ASSESSMENTS_H_
+#define ACCORD_SERVICES_ASSESSMENT_ASSESSMENTS_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "accord/assessment/v1/assessment_service.pb.h"
+#include "common/server/caller.h"
+#include "common/storage/store.h"
+#include "services/assessment/partnership_lookup.h"
+
+namespace accord::assessment {
+
+namespace v1 = accord::assessment::v1;
+
+class Assessments {
+ public:
+  static std::vector<std::string> ColumnFamilies();
+
+  // Not owned; both must outlive this. `default_protocol` is "protocols/{id}".
+  Assessments(storage::Store* store, PartnershipLookup* lookup, std::string default_protocol)
+      : store_(store), lookup_(lookup), default_protocol_(std::move(default_protocol)) {}
+
+  // Stores each protocol version not stored yet. A stored version whose content differs is
+  // FAILED_PRECONDITION: versions never change; an amendment is a new version.
+  absl::Status LoadProtocols(const std::vector<v1::Protocol>& protocols);
+
+  absl::StatusOr<v1::Protocol> GetProtocol(const v1::GetProtocolRequest& request) const;
+  absl::StatusOr<v1::ListProtocolsResponse> ListProtocols() const;
+  absl::StatusOr<v1::Protocol> CreateProtocolVersion(
+      const v1::CreateProtocolVersionRequest& request);
+
+  absl::StatusOr<v1::Screening> CreateScreening(const v1::CreateScreeningRequest& request,
+                                                const server::Caller& caller);
+  absl::StatusOr<v1::ListScreeningsResponse> ListScreenings(
+      const v1::ListScreeningsRequest& request) const;
+
+  absl::StatusOr<v1::Assessment> CreateAssessment(const v1::CreateAssessmentRequest& request,
+                                                  const server::Caller& caller);
+  absl::StatusOr<v1::Assessment> GetAssessment(const std::string& name) const;
+  absl::StatusOr<v1::ListAssessmentsResponse> ListAssessments(
+      const v1::ListAssessmentsRequest& request) const;
+  // Chief Executive only.
+  absl::StatusOr<v1::Assessment> ModerateAssessment(const v1::ModerateAssessmentRequest& request,
+                                                    const server::Caller& caller);
+
+  absl::StatusOr<v1::Requirements> GetRequirements(const std::string& name);
+
+  absl::StatusOr<v1::Evaluation> CreateEvaluation(const v1::CreateEvaluationRequest& request,
+                                                  const server::Caller& caller);
+  absl::StatusOr<v1::Evaluation> GetEvaluation(const std::string& name) const;
+  absl::StatusOr<v1::ListEvaluationsResponse> ListEvaluations(
+      const v1::ListEvaluationsRequest& request) const;
+  absl::StatusOr<v1::Evaluation> UpdateEvaluation(const v1::UpdateEvaluationRequest& request,
+                                                  const server::Caller& caller);
+  absl::StatusOr<v1::Evaluation> SubmitEvaluation(const v1::SubmitEvaluationRequest& request,
+                                                  const server::Caller& caller);
+  absl::StatusOr<v1::Evaluation> SignOffEvaluation(const v1::SignOffEvaluationRequest& request,
+                                                   const server::Caller& caller);
+  absl::StatusOr<v1::Evaluation> RejectEvaluation(const v1::RejectEvaluationRequest& request,
+                                                  const server::Caller& caller);
+
+  storage::Store* store() const { return store_; }
+
+ private:
+  absl::StatusOr<v1::Protocol> ProtocolVersion(const std::string& name, int version) const;
+  // The latest assessment of partnership `partnership_id`; FAILED_PRECONDITION when none.
+  absl::StatusOr<v1::Assessment> LatestAssessment(const std::string& partnership_id) const;
+  // Requirements of the partnership now: its latest assessment, its key flag, that
+  // assessment's protocol version.
+  absl::StatusOr<std::pair<v1::Requirements, v1::Protocol>> CurrentRequirements(
+      const std::string& partnership_id);
+  // Loads an evaluation, lets `decide` change it, and commits it with an event.
+  using EvaluationChange = std::function<absl::StatusOr<std::string>(v1::Evaluation&)>;
+  absl::StatusOr<v1::Evaluation> ChangeEvaluation(absl::string_view method,
+                                                  const std::string& name,
+                                                  absl::string_view etag,
+                                                  absl::string_view request_id,
+                                                  const google::protobuf::Message& request,
+                                                  const EvaluationChange& decide);
+
+  storage::Store* store_;
+  PartnershipLookup* lookup_;
+  std::string default_protocol_;
+};
+
+}  // namespace accord::assessment
+
+#endif  // ACCORD_SERVICES_ASSESSMENT_ASSESSMENTS_H_

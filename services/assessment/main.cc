@@ -1,0 +1,101 @@
+// accord-assessment: protocols, screening, significance scoring, evaluations and sign-off.
+#include <algorithm>
+#include <filesystem>
+
+#include "common/server/config.h"
+#include "common/server/grpc_server.h"
+#include "common/storage/store.h"
+#include "common/telemetry/log.h"
+#include "common/telemetry/metrics.h"
+#include "services/assessment/assessment_service.h"
+#include "services/assessment/assessments.h"
+#include "services/assessment/domain/protocol_rules.h"
+
+int main(int argc, char** argv) {
+  using accord::telemetry::Log;
+  accord::server::BlockTerminationSignals();
+  accord::telemetry::SetLogService("assessment");
+  accord::server::Config config(argc, argv);
+  std::string data_dir = config.String("data_dir", "ACCORD_ASSESSMENT_DATA_DIR", "",
+                                       "folder of the assessment service's RocksDB store", true);
+  std::string host = config.String("host", "ACCORD_HOST", "127.0.0.1", "address to listen on");
+  int64_t port = config.Int("grpc_port", "ACCORD_ASSESSMENT_GRPC_PORT", 0,
+                            "gRPC port; 0 lets the kernel pick", 0, 65535);
+  std::string port_file = config.String("port_file", "ACCORD_ASSESSMENT_PORT_FILE", "",
+                                        "write the chosen gRPC port here");
+  int64_t metrics_port = config.Int("metrics_port", "ACCORD_ASSESSMENT_METRICS_PORT", 0,
+                                    "Prometheus /metrics port; 0 lets the kernel pick; -1 off",
+                                    -1, 65535);
+  std::string registry_address =
+      config.String("registry_address", "ACCORD_REGISTRY_ADDRESS", "",
+                    "host:port of the register service, or @port_file", true);
+  std::string protocols_dir = config.String("protocols_dir", "ACCORD_PROTOCOLS_DIR", "",
+                                            "folder of protocol files (*.textproto)", true);
+  std::string default_protocol =
+      config.String("default_protocol", "ACCORD_DEFAULT_PROTOCOL", "protocols/bolsover",
+                    "protocol used when an assessment names none");
+  int64_t registry_deadline_ms =
+      config.Int("registry_deadline_ms", "ACCORD_REGISTRY_DEADLINE_MS", 2000,
+                 "deadline of calls to the register", 1, 600000);
+  int64_t grace_ms = config.Int("grace_ms", "ACCORD_GRACE_MS", 10000,
+                                "how long SIGTERM waits for calls in flight", 0, 600000);
+  config.Finish();
+
+  std::vector<std::string> files;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(protocols_dir, ec)) {
+    if (entry.path().extension() == ".textproto") files.push_back(entry.path().string());
+  }
+  if (ec || files.empty()) {
+    Log("fatal", "no protocol files", {{"protocols_dir", protocols_dir}});
+    return 1;
+  }
+  std::sort(files.begin(), files.end());
+  std::vector<accord::assessment::v1::Protocol> protocols;
+  for (const std::string& file : files) {
+    auto protocol = accord::assessment::LoadProtocolFile(file);
+    if (!protocol.ok()) {
+      Log("fatal", "bad protocol file", {{"file", file}, {"error", protocol.status().ToString()}});
+      return 1;
+    }
+    protocols.push_back(*std::move(protocol));
+  }
+
+  auto store = accord::storage::Store::Open(
+      {.path = data_dir,
+       .service = "assessment",
+       .schema_version = 1,
+       .column_families = accord::assessment::Assessments::ColumnFamilies()});
+  if (!store.ok()) {
+    Log("fatal", "cannot open store", {{"path", data_dir}, {"error", store.status().ToString()}});
+    return 1;
+  }
+  accord::assessment::RegistryPartnershipLookup lookup(registry_address,
+                                                       absl::Milliseconds(registry_deadline_ms));
+  accord::assessment::Assessments assessments(store->get(), &lookup, default_protocol);
+  if (absl::Status loaded = assessments.LoadProtocols(protocols); !loaded.ok()) {
+    Log("fatal", "cannot load protocols", {{"error", loaded.ToString()}});
+    return 1;
+  }
+  accord::assessment::v1::GetProtocolRequest default_request;
+  default_request.set_name(default_protocol);
+  if (auto found = assessments.GetProtocol(default_request); !found.ok()) {
+    Log("fatal", "default protocol not loaded",
+        {{"default_protocol", default_protocol}, {"error", found.status().ToString()}});
+    return 1;
+  }
+  accord::assessment::AssessmentServiceImpl service(&assessments);
+
+  std::unique_ptr<accord::telemetry::MetricsHttpServer> metrics;
+  if (metrics_port >= 0) {
+    metrics = accord::telemetry::MetricsHttpServer::Start(host, static_cast<int>(metrics_port));
+    if (!metrics) return 1;
+    Log("info", "metrics", {{"port", std::to_string(metrics->port())}});
+  }
+  return accord::server::ServeUntilSignalled({.service_name = "assessment",
+                                              .listen_address = host + ":" + std::to_string(port),
+                                              .port_file = port_file,
+                                              .grace = absl::Milliseconds(grace_ms),
+                                              .credentials = nullptr},
+                                             {&service}, [&] { service.CloseStreams(); });
+}

@@ -1,0 +1,45 @@
+// Asks the register about a partnership: does it exist, is it a key partnership.
+#ifndef ACCORD_SERVICES_ASSESSMENT_PARTNERSHIP_LOOKUP_H_
+#define ACCORD_SERVICES_ASSESSMENT_PARTNERSHIP_LOOKUP_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "accord/registry/v1/registry_service.grpc.pb.h"
+#include "common/server/address.h"
+#include "grpcpp/grpcpp.h"
+
+namespace accord::assessment {
+
+struct PartnershipFacts {
+  bool key_partnership = false;
+  registry::v1::State state = registry::v1::STATE_UNSPECIFIED;
+};
+
+// Thread-safe. NOT_FOUND naming `parent` when the register has no such partnership;
+// UNAVAILABLE when the register does not answer within the deadline.
+class PartnershipLookup {
+ public:
+  virtual ~PartnershipLookup() = default;
+  virtual absl::StatusOr<PartnershipFacts> Lookup(const std::string& partnership_name) = 0;
+};
+
+// Looks partnerships up with a synchronous gRPC call to the register service.
+class RegistryPartnershipLookup : public PartnershipLookup {
+ public:
+  // `address` as server::ResolveAddress reads it.
+  RegistryPartnershipLookup(std::string address, absl::Duration deadline)
+      : channel_(std::move(address)), deadline_(deadline) {}
+
+  absl::StatusOr<PartnershipFacts> Lookup(const std::string& partnership_name) override;
+
+ private:
+  server::PeerChannel channel_;
+  absl::Duration deadline_;
+};
+
+}  // namespace accord::assessment
+
+#endif  // ACCORD_SERVICES_ASSESSMENT_PARTNERSHIP_LOOKUP_H_
