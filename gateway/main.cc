@@ -13,6 +13,7 @@
 #include "absl/time/time.h"
 #include "accord/assessment/v1/assessment_service.grpc.pb.h"
 #include "accord/registry/v1/registry_service.grpc.pb.h"
+#include "accord/risk/v1/risk_service.grpc.pb.h"
 #include "common/server/config.h"
 #include "common/server/grpc_server.h"
 #include "common/telemetry/log.h"
@@ -55,6 +56,7 @@ int Run(int argc, char** argv) {
   // One entry per proxied service: its full name and the flag saying where it is served.
   namespace registry = accord::registry::v1;
   namespace assessment = accord::assessment::v1;
+  namespace risk = accord::risk::v1;
   std::vector<accord::gateway::BackendService> backends = {
       {LinkedService(registry::GetPartnershipRequest::descriptor(),
                      registry::RegistryService::service_full_name()),
@@ -64,6 +66,9 @@ int Run(int argc, char** argv) {
                      assessment::AssessmentService::service_full_name()),
        config.String("assessment_address", "ACCORD_ASSESSMENT_ADDRESS", "",
                      "host:port of the assessment service", /*required=*/true)},
+      {LinkedService(risk::GetRiskRequest::descriptor(), risk::RiskService::service_full_name()),
+       config.String("risk_address", "ACCORD_RISK_ADDRESS", "", "host:port of the risk service",
+                     /*required=*/true)},
   };
   int64_t max_body_bytes = config.Int("max_body_bytes", "ACCORD_MAX_BODY_BYTES", 1 << 20,
                                       "largest REST request body accepted", 1, 1LL << 30);

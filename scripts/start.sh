@@ -48,9 +48,15 @@ REGISTRY_PORT=$(wait_port "$RUN/registry.port" registry $!)
 pids+=($!)
 ASSESSMENT_PORT=$(wait_port "$RUN/assessment.port" assessment $!)
 
+"$BIN/services/risk/accord-risk" --data_dir="$DATA/risk" --grpc_port=0 \
+  --port_file="$RUN/risk.port" --registry_address="127.0.0.1:$REGISTRY_PORT" \
+  --assessment_address="127.0.0.1:$ASSESSMENT_PORT" 2>>"$RUN/risk.log" &
+pids+=($!)
+RISK_PORT=$(wait_port "$RUN/risk.port" risk $!)
+
 "$BIN/gateway/accord-gateway" --http_port="$HTTP_PORT" --grpc_port="$GRPC_PORT" \
   --registry_address="127.0.0.1:$REGISTRY_PORT" \
-  --assessment_address="127.0.0.1:$ASSESSMENT_PORT" \
+  --assessment_address="127.0.0.1:$ASSESSMENT_PORT" --risk_address="127.0.0.1:$RISK_PORT" \
   --http_port_file="$RUN/gateway-http.port" --grpc_port_file="$RUN/gateway-grpc.port" \
   2>>"$RUN/gateway.log" &
 pids+=($!)

@@ -82,7 +82,8 @@ void Change::Emit(events::v1::ChangeKind kind, absl::string_view resource_name,
                   const google::protobuf::Message& resource, absl::string_view request_id,
                   absl::string_view action) {
   events::v1::Event event;
-  event.set_sequence(sequence_);
+  int64_t sequence = sequence_ + emitted_;
+  event.set_sequence(sequence);
   event.set_service(store_->service());
   event.set_resource_name(std::string(resource_name));
   event.set_kind(kind);
@@ -94,8 +95,8 @@ void Change::Emit(events::v1::ChangeKind kind, absl::string_view resource_name,
                                                               absl::ToUnixSeconds(now)))));
   event.set_request_id(std::string(request_id));
   event.set_action(std::string(action));
-  Put(kEventsFamily, EncodeSequence(sequence_), event.SerializeAsString());
-  emitted_ = true;
+  Put(kEventsFamily, EncodeSequence(sequence), event.SerializeAsString());
+  ++emitted_;
 }
 
 absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
@@ -242,9 +243,9 @@ absl::StatusOr<std::string> Store::WriteOnce(
     }
     absl::Status committed = Commit(change);
     if (!committed.ok()) return committed;
-    if (!change.emitted_) return response;
-    latest_sequence_.store(next_sequence_, std::memory_order_release);
-    ++next_sequence_;
+    if (change.emitted_ == 0) return response;
+    next_sequence_ += change.emitted_;
+    latest_sequence_.store(next_sequence_ - 1, std::memory_order_release);
   }
   std::vector<std::function<void()>> wakes;
   {

@@ -44,7 +44,8 @@ class Store;
 // One change being assembled inside Store::Write. Not thread-safe; lives only for the call.
 class Change {
  public:
-  // The feed sequence this change will have once committed.
+  // The feed sequence of this change's first event once committed; unique per change, so
+  // it also serves as a version (etag) of what the change writes.
   int64_t sequence() const { return sequence_; }
 
   void Put(absl::string_view family, absl::string_view key, absl::string_view value);
@@ -54,8 +55,8 @@ class Change {
   // NOT_FOUND when absent.
   absl::Status Get(absl::string_view family, absl::string_view key, std::string* value);
 
-  // Records the change's feed event; at most one per change. A change that emits none
-  // (a consumer storing only its cursor, say) takes no feed sequence.
+  // Records a feed event of this change; events get consecutive sequences. A change that
+  // emits none (a consumer storing only its cursor, say) takes no feed sequence.
   void Emit(events::v1::ChangeKind kind, absl::string_view resource_name,
             const google::protobuf::Message& resource, absl::string_view request_id = {},
             absl::string_view action = {});
@@ -66,7 +67,7 @@ class Change {
   Store* store_;
   int64_t sequence_;
   rocksdb::WriteBatchWithIndex batch_;
-  bool emitted_ = false;
+  int emitted_ = 0;
 };
 
 class Store {

@@ -13,6 +13,7 @@
 #include "common/api/field_mask.h"
 #include "common/api/page_token.h"
 #include "common/api/request_id.h"
+#include "common/storage/protocol_versions.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/assessment/domain/evaluation_rules.h"
@@ -37,14 +38,6 @@ constexpr char kAssessment = 'a';
 constexpr char kEvaluation = 'e';
 
 std::string Sep() { return std::string(1, '\0'); }
-
-std::string ProtocolKey(absl::string_view id, int version) {
-  std::string key = absl::StrCat(id, Sep());
-  for (int shift = 24; shift >= 0; shift -= 8) {
-    key.push_back(static_cast<char>((static_cast<uint32_t>(version) >> shift) & 0xff));
-  }
-  return key;
-}
 
 std::string RecordPrefix(absl::string_view partnership_id, char kind) {
   return absl::StrCat(partnership_id, Sep(), std::string(1, kind), Sep());
@@ -198,7 +191,7 @@ absl::Status Assessments::LoadProtocols(const std::vector<v1::Protocol>& protoco
   for (const v1::Protocol& protocol : protocols) {
     absl::Status status = store_->Write([&](storage::Change& change) -> absl::Status {
       std::string id = protocol.name().substr(kProtocolPrefix.size());
-      std::string key = ProtocolKey(id, protocol.version());
+      std::string key = storage::ProtocolVersionKey(id, protocol.version());
       std::string bytes;
       absl::Status found = change.Get(kProtocols, key, &bytes);
       if (found.ok()) {
@@ -217,7 +210,7 @@ absl::Status Assessments::LoadProtocols(const std::vector<v1::Protocol>& protoco
       if (!absl::IsNotFound(found)) return found;
       v1::Protocol stored = protocol;
       *stored.mutable_create_time() = Now();
-      change.Put(kProtocols, key, stored.SerializeAsString());
+      storage::PutProtocolVersion(change, kProtocols, stored);
       change.Emit(events::v1::CREATED, stored.name(), stored, "", "protocol_loaded");
       return absl::OkStatus();
     });
@@ -228,24 +221,7 @@ absl::Status Assessments::LoadProtocols(const std::vector<v1::Protocol>& protoco
 
 absl::StatusOr<v1::Protocol> Assessments::ProtocolVersion(const std::string& name,
                                                           int version) const {
-  if (!absl::StartsWith(name, kProtocolPrefix) || name.size() == kProtocolPrefix.size()) {
-    return api::InvalidField("protocol",
-                             absl::StrCat("must look like protocols/{protocol}; got '", name, "'"));
-  }
-  std::string id = name.substr(kProtocolPrefix.size());
-  auto it = store_->NewIterator(kProtocols);
-  it->SeekForPrev(ProtocolKey(id, version > 0 ? version : INT32_MAX));
-  std::string prefix = absl::StrCat(id, Sep());
-  if (!it->Valid() || !absl::StartsWith(storage::View(it->key()), prefix) ||
-      storage::View(it->key()).size() != prefix.size() + 4) {
-    return NotFound("protocol", name);
-  }
-  v1::Protocol protocol;
-  if (absl::Status s = Decode(it->value().ToString(), &protocol); !s.ok()) return s;
-  if (version > 0 && protocol.version() != version) {
-    return NotFound("protocol", absl::StrCat(name, " version ", version));
-  }
-  return protocol;
+  return storage::FindProtocolVersion(*store_, kProtocols, name, version);
 }
 
 absl::StatusOr<v1::Protocol> Assessments::GetProtocol(
@@ -275,10 +251,7 @@ absl::StatusOr<v1::Protocol> Assessments::CreateProtocolVersion(
     const v1::CreateProtocolVersionRequest& request) {
   v1::Protocol protocol = request.protocol();
   protocol.clear_create_time();
-  if (absl::Status s = ValidateProtocol(protocol); !s.ok()) {
-    return api::PrefixFields(s, "protocol.");
-  }
-  std::string id = protocol.name().substr(kProtocolPrefix.size());
+  if (absl::Status s = ValidateProtocol(protocol, "protocol."); !s.ok()) return s;
   return CreateOnce<v1::Protocol>(
       *store_, "CreateProtocolVersion", request, request.request_id(),
       [&](storage::Change& change) -> absl::StatusOr<v1::Protocol> {
@@ -292,7 +265,7 @@ absl::StatusOr<v1::Protocol> Assessments::CreateProtocolVersion(
                            protocol.version(), " (a version never changes)"));
         }
         *protocol.mutable_create_time() = Now();
-        change.Put(kProtocols, ProtocolKey(id, protocol.version()), protocol.SerializeAsString());
+        storage::PutProtocolVersion(change, kProtocols, protocol);
         change.Emit(events::v1::CREATED, protocol.name(), protocol, request.request_id(),
                     "protocol_version_created");
         return protocol;

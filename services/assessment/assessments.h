@@ -14,7 +14,7 @@
 #include "accord/assessment/v1/assessment_service.pb.h"
 #include "common/server/caller.h"
 #include "common/storage/store.h"
-#include "services/assessment/partnership_lookup.h"
+#include "common/clients/partnership_lookup.h"
 
 namespace accord::assessment {
 
@@ -25,7 +25,7 @@ class Assessments {
   static std::vector<std::string> ColumnFamilies();
 
   // Not owned; both must outlive this. `default_protocol` is "protocols/{id}".
-  Assessments(storage::Store* store, PartnershipLookup* lookup, std::string default_protocol)
+  Assessments(storage::Store* store, clients::PartnershipLookup* lookup, std::string default_protocol)
       : store_(store), lookup_(lookup), default_protocol_(std::move(default_protocol)) {}
 
   // Stores each protocol version not stored yet. A stored version whose content differs is
@@ -87,7 +87,7 @@ class Assessments {
                                                   const EvaluationChange& decide);
 
   storage::Store* store_;
-  PartnershipLookup* lookup_;
+  clients::PartnershipLookup* lookup_;
   std::string default_protocol_;
 };
 

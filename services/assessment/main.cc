@@ -70,7 +70,7 @@ int main(int argc, char** argv) {
     Log("fatal", "cannot open store", {{"path", data_dir}, {"error", store.status().ToString()}});
     return 1;
   }
-  accord::assessment::RegistryPartnershipLookup lookup(registry_address,
+  accord::clients::RegistryPartnershipLookup lookup(registry_address,
                                                        absl::Milliseconds(registry_deadline_ms));
   accord::assessment::Assessments assessments(store->get(), &lookup, default_protocol);
   if (absl::Status loaded = assessments.LoadProtocols(protocols); !loaded.ok()) {

@@ -84,6 +84,30 @@ TEST(Store, ChangeWithoutEventIsWrittenButTakesNoSequence) {
   EXPECT_EQ((*store)->latest_sequence(), 1);
 }
 
+TEST(Store, OneChangeMayEmitSeveralEventsWithConsecutiveSequences) {
+  testing::TempDir dir;
+  auto store = Store::Open(Options(dir.path()));
+  ASSERT_TRUE(store.ok());
+  ASSERT_TRUE(PutOne(**store, "first", "v").ok());
+  ASSERT_TRUE((*store)->Write([&](Change& change) {
+    EXPECT_EQ(change.sequence(), 2);
+    for (const char* key : {"a", "b", "c"}) {
+      change.Put("records", key, "v");
+      change.Emit(events::v1::UPDATED, key, Named(key));
+    }
+    return absl::OkStatus();
+  }).ok());
+  EXPECT_EQ((*store)->latest_sequence(), 4);
+  ASSERT_TRUE(PutOne(**store, "after", "v").ok());
+  auto events = (*store)->ReadEvents(0, 10);
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->size(), 5u);
+  EXPECT_EQ((*events)[1].resource_name(), "a");
+  EXPECT_EQ((*events)[3].resource_name(), "c");
+  EXPECT_EQ((*events)[3].sequence(), 4);
+  EXPECT_EQ((*events)[4].sequence(), 5);
+}
+
 TEST(Store, ChangeReadsItsOwnWrites) {
   testing::TempDir dir;
   auto store = Store::Open(Options(dir.path()));

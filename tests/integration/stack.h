@@ -24,11 +24,13 @@ class Stack {
   int gateway_grpc_port() const { return gateway_grpc_port_; }
   int registry_port() const { return registry_port_; }
   int assessment_port() const { return assessment_port_; }
+  int risk_port() const { return risk_port_; }
 
   // Crash and restart one service on its store (on a new port: peers find it through its
   // port file). Returns false when it did not come back.
   bool KillAndRestartRegistry();
   bool KillAndRestartAssessment();
+  bool KillAndRestartRisk();
 
   // SIGTERMs the gateway, then the registry; returns true when both exit 0 in time.
   bool StopGracefully();
@@ -39,12 +41,15 @@ class Stack {
   TempDir dir_;
   bool StartRegistry();
   bool StartAssessment();
+  bool StartRisk();
 
   std::unique_ptr<Process> registry_;
   std::unique_ptr<Process> assessment_;
+  std::unique_ptr<Process> risk_;
   std::unique_ptr<Process> gateway_;
   int registry_port_ = 0;
   int assessment_port_ = 0;
+  int risk_port_ = 0;
   int http_port_ = 0;
   int gateway_grpc_port_ = 0;
   std::string error_;

@@ -1,6 +1,7 @@
-// Asks the register about a partnership: does it exist, is it a key partnership.
-#ifndef ACCORD_SERVICES_ASSESSMENT_PARTNERSHIP_LOOKUP_H_
-#define ACCORD_SERVICES_ASSESSMENT_PARTNERSHIP_LOOKUP_H_
+// Asks the register about a partnership: does it exist, is it a key partnership. Used by
+// every service that must refuse records for partnerships the register does not have.
+#ifndef ACCORD_COMMON_CLIENTS_PARTNERSHIP_LOOKUP_H_
+#define ACCORD_COMMON_CLIENTS_PARTNERSHIP_LOOKUP_H_
 
 #include <memory>
 #include <string>
@@ -11,7 +12,7 @@
 #include "common/server/address.h"
 #include "grpcpp/grpcpp.h"
 
-namespace accord::assessment {
+namespace accord::clients {
 
 struct PartnershipFacts {
   bool key_partnership = false;
@@ -40,6 +41,6 @@ class RegistryPartnershipLookup : public PartnershipLookup {
   absl::Duration deadline_;
 };
 
-}  // namespace accord::assessment
+}  // namespace accord::clients
 
-#endif  // ACCORD_SERVICES_ASSESSMENT_PARTNERSHIP_LOOKUP_H_
+#endif  // ACCORD_COMMON_CLIENTS_PARTNERSHIP_LOOKUP_H_

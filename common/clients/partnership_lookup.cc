@@ -1,9 +1,9 @@
-#include "services/assessment/partnership_lookup.h"
+#include "common/clients/partnership_lookup.h"
 
 #include "absl/strings/str_cat.h"
 #include "common/api/errors.h"
 
-namespace accord::assessment {
+namespace accord::clients {
 
 absl::StatusOr<PartnershipFacts> RegistryPartnershipLookup::Lookup(
     const std::string& partnership_name) {
@@ -32,4 +32,4 @@ absl::StatusOr<PartnershipFacts> RegistryPartnershipLookup::Lookup(
   return PartnershipFacts{partnership.key_partnership(), partnership.state()};
 }
 
-}  // namespace accord::assessment
+}  // namespace accord::clients

@@ -1,0 +1,66 @@
+// The risk service's use cases: partnership risk registers rated on the protocol's matrix,
+// and escalation of Major partnerships' open risks to the corporate risk register through a
+// pull queue. Follows the assessment feed for tiers and protocols. Knows nothing of gRPC.
+//
+// Thread safety: safe to share.
+#ifndef ACCORD_SERVICES_RISK_RISKS_H_
+#define ACCORD_SERVICES_RISK_RISKS_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "accord/risk/v1/risk_service.pb.h"
+#include "common/clients/partnership_lookup.h"
+#include "common/storage/store.h"
+
+namespace accord::risk {
+
+namespace v1 = accord::risk::v1;
+
+class Risks {
+ public:
+  static std::vector<std::string> ColumnFamilies();
+
+  // Not owned; both must outlive this. `default_protocol` rates risks of partnerships not
+  // assessed yet.
+  Risks(storage::Store* store, clients::PartnershipLookup* lookup, std::string default_protocol)
+      : store_(store), lookup_(lookup), default_protocol_(std::move(default_protocol)) {}
+
+  absl::StatusOr<v1::Risk> CreateRisk(const v1::CreateRiskRequest& request);
+  absl::StatusOr<v1::Risk> GetRisk(const std::string& name) const;
+  absl::StatusOr<v1::ListRisksResponse> ListRisks(const v1::ListRisksRequest& request) const;
+  absl::StatusOr<v1::Risk> UpdateRisk(const v1::UpdateRiskRequest& request);
+  absl::StatusOr<v1::Risk> CloseRisk(const v1::CloseRiskRequest& request);
+  absl::StatusOr<v1::HeatMap> GetHeatMap(const std::string& name) const;
+  absl::StatusOr<v1::ListRisksResponse> ListOverdueRisks(
+      const v1::ListOverdueRisksRequest& request) const;
+  absl::StatusOr<v1::ListRisksResponse> ListPendingEscalations(
+      const v1::ListPendingEscalationsRequest& request) const;
+  absl::StatusOr<v1::Risk> AcknowledgeEscalation(const v1::AcknowledgeEscalationRequest& request);
+  absl::StatusOr<v1::Risk> ReportEscalationStatus(const v1::ReportEscalationStatusRequest& request);
+
+  // Applies one assessment-feed event exactly once: keeps protocols and each partnership's
+  // latest assessment, and offers or withdraws escalations when a partnership becomes or
+  // stops being Major.
+  absl::Status FollowAssessment(const events::v1::Event& event);
+
+  storage::Store* store() const { return store_; }
+
+ private:
+  struct Context;  // what rating a partnership's risks needs: its matrix and Major-ness
+  absl::StatusOr<Context> ContextFor(const std::string& partnership_id) const;
+  using RiskChange = std::function<absl::StatusOr<std::string>(v1::Risk&, const Context&)>;
+  absl::StatusOr<v1::Risk> ChangeRisk(absl::string_view method, const std::string& name,
+                                      absl::string_view etag, absl::string_view request_id,
+                                      const google::protobuf::Message& request,
+                                      const RiskChange& decide);
+
+  storage::Store* store_;
+  clients::PartnershipLookup* lookup_;
+  std::string default_protocol_;
+};
+
+}  // namespace accord::risk
+
+#endif  // ACCORD_SERVICES_RISK_RISKS_H_
