@@ -16,6 +16,7 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "accord/events/v1/events.pb.h"
+#include "common/server/address.h"
 #include "common/storage/store.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/support/sync_stream.h"
@@ -61,6 +62,24 @@ class FeedFollower {
   grpc::ClientContext* current_ ABSL_GUARDED_BY(mu_) = nullptr;
   std::thread thread_;
 };
+
+// A follower of the feed of `GrpcService` (a generated service with StreamEvents) at
+// `address` (see server::ResolveAddress). Not started.
+template <typename GrpcService>
+std::unique_ptr<FeedFollower> FollowPeerFeed(std::string source, Store* store,
+                                             const std::string& address,
+                                             FeedFollower::Apply apply) {
+  auto channel = std::make_shared<server::PeerChannel>(address);
+  return std::make_unique<FeedFollower>(
+      std::move(source), store,
+      [channel](grpc::ClientContext* ctx, const events::v1::StreamEventsRequest& request)
+          -> std::unique_ptr<grpc::ClientReaderInterface<events::v1::Event>> {
+        std::shared_ptr<grpc::Channel> peer = channel->Get();
+        if (peer == nullptr) return nullptr;
+        return GrpcService::NewStub(peer)->StreamEvents(ctx, request);
+      },
+      std::move(apply));
+}
 
 }  // namespace accord::storage
 

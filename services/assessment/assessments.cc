@@ -142,6 +142,40 @@ absl::StatusOr<std::pair<std::vector<std::string>, std::string>> PageNewestFirst
                         in_range() ? api::EncodePageToken(last, fingerprint) : std::string());
 }
 
+// Reads the record `name` ("partnerships/{p}/{collection}/{id}") of `kind`.
+template <typename Message>
+absl::StatusOr<Message> ReadRecord(const storage::Store& store, const std::string& name,
+                                   absl::string_view collection, char kind,
+                                   absl::string_view what) {
+  auto parsed = ParseRecordName(name, collection);
+  if (!parsed.ok()) return parsed.status();
+  std::string bytes;
+  absl::Status found =
+      store.Get(kRecords, RecordPrefix(parsed->partnership_id, kind) + parsed->record_id, &bytes);
+  if (absl::IsNotFound(found)) return NotFound(what, name);
+  if (!found.ok()) return found;
+  Message record;
+  if (absl::Status s = Decode(bytes, &record); !s.ok()) return s;
+  return record;
+}
+
+// A newest-first page of a partnership's records of `kind`, added to `items` of Response.
+template <typename Response, typename Item>
+absl::StatusOr<Response> ListRecords(const storage::Store& store, const std::string& parent,
+                                     char kind, int page_size, const std::string& page_token,
+                                     google::protobuf::RepeatedPtrField<Item>* (Response::*items)()) {
+  auto partnership_id = PartnershipId(parent, "parent");
+  if (!partnership_id.ok()) return partnership_id.status();
+  auto page = PageNewestFirst(store, RecordPrefix(*partnership_id, kind), page_size, page_token);
+  if (!page.ok()) return page.status();
+  Response response;
+  for (const std::string& bytes : page->first) {
+    if (absl::Status s = Decode(bytes, (response.*items)()->Add()); !s.ok()) return s;
+  }
+  response.set_next_page_token(page->second);
+  return response;
+}
+
 // Runs a create under a request id and decodes the stored response.
 template <typename Message>
 absl::StatusOr<Message> CreateOnce(storage::Store& store, absl::string_view method,
@@ -330,17 +364,8 @@ absl::StatusOr<v1::Screening> Assessments::CreateScreening(
 
 absl::StatusOr<v1::ListScreeningsResponse> Assessments::ListScreenings(
     const v1::ListScreeningsRequest& request) const {
-  auto partnership_id = PartnershipId(request.parent(), "parent");
-  if (!partnership_id.ok()) return partnership_id.status();
-  auto page = PageNewestFirst(*store_, RecordPrefix(*partnership_id, kScreening),
-                              request.page_size(), request.page_token());
-  if (!page.ok()) return page.status();
-  v1::ListScreeningsResponse response;
-  for (const std::string& bytes : page->first) {
-    if (absl::Status s = Decode(bytes, response.add_screenings()); !s.ok()) return s;
-  }
-  response.set_next_page_token(page->second);
-  return response;
+  return ListRecords(*store_, request.parent(), kScreening, request.page_size(),
+                     request.page_token(), &v1::ListScreeningsResponse::mutable_screenings);
 }
 
 absl::StatusOr<v1::Assessment> Assessments::CreateAssessment(
@@ -377,31 +402,13 @@ absl::StatusOr<v1::Assessment> Assessments::CreateAssessment(
 }
 
 absl::StatusOr<v1::Assessment> Assessments::GetAssessment(const std::string& name) const {
-  auto parsed = ParseRecordName(name, "assessments");
-  if (!parsed.ok()) return parsed.status();
-  std::string bytes;
-  absl::Status found = store_->Get(
-      kRecords, RecordPrefix(parsed->partnership_id, kAssessment) + parsed->record_id, &bytes);
-  if (absl::IsNotFound(found)) return NotFound("assessment", name);
-  if (!found.ok()) return found;
-  v1::Assessment assessment;
-  if (absl::Status s = Decode(bytes, &assessment); !s.ok()) return s;
-  return assessment;
+  return ReadRecord<v1::Assessment>(*store_, name, "assessments", kAssessment, "assessment");
 }
 
 absl::StatusOr<v1::ListAssessmentsResponse> Assessments::ListAssessments(
     const v1::ListAssessmentsRequest& request) const {
-  auto partnership_id = PartnershipId(request.parent(), "parent");
-  if (!partnership_id.ok()) return partnership_id.status();
-  auto page = PageNewestFirst(*store_, RecordPrefix(*partnership_id, kAssessment),
-                              request.page_size(), request.page_token());
-  if (!page.ok()) return page.status();
-  v1::ListAssessmentsResponse response;
-  for (const std::string& bytes : page->first) {
-    if (absl::Status s = Decode(bytes, response.add_assessments()); !s.ok()) return s;
-  }
-  response.set_next_page_token(page->second);
-  return response;
+  return ListRecords(*store_, request.parent(), kAssessment, request.page_size(),
+                     request.page_token(), &v1::ListAssessmentsResponse::mutable_assessments);
 }
 
 absl::StatusOr<v1::Assessment> Assessments::ModerateAssessment(
@@ -522,31 +529,13 @@ absl::StatusOr<v1::Evaluation> Assessments::CreateEvaluation(
 }
 
 absl::StatusOr<v1::Evaluation> Assessments::GetEvaluation(const std::string& name) const {
-  auto parsed = ParseRecordName(name, "evaluations");
-  if (!parsed.ok()) return parsed.status();
-  std::string bytes;
-  absl::Status found = store_->Get(
-      kRecords, RecordPrefix(parsed->partnership_id, kEvaluation) + parsed->record_id, &bytes);
-  if (absl::IsNotFound(found)) return NotFound("evaluation", name);
-  if (!found.ok()) return found;
-  v1::Evaluation evaluation;
-  if (absl::Status s = Decode(bytes, &evaluation); !s.ok()) return s;
-  return evaluation;
+  return ReadRecord<v1::Evaluation>(*store_, name, "evaluations", kEvaluation, "evaluation");
 }
 
 absl::StatusOr<v1::ListEvaluationsResponse> Assessments::ListEvaluations(
     const v1::ListEvaluationsRequest& request) const {
-  auto partnership_id = PartnershipId(request.parent(), "parent");
-  if (!partnership_id.ok()) return partnership_id.status();
-  auto page = PageNewestFirst(*store_, RecordPrefix(*partnership_id, kEvaluation),
-                              request.page_size(), request.page_token());
-  if (!page.ok()) return page.status();
-  v1::ListEvaluationsResponse response;
-  for (const std::string& bytes : page->first) {
-    if (absl::Status s = Decode(bytes, response.add_evaluations()); !s.ok()) return s;
-  }
-  response.set_next_page_token(page->second);
-  return response;
+  return ListRecords(*store_, request.parent(), kEvaluation, request.page_size(),
+                     request.page_token(), &v1::ListEvaluationsResponse::mutable_evaluations);
 }
 
 absl::StatusOr<v1::Evaluation> Assessments::ChangeEvaluation(

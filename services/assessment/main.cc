@@ -4,6 +4,7 @@
 
 #include "common/server/config.h"
 #include "common/server/grpc_server.h"
+#include "common/server/service_main.h"
 #include "common/storage/store.h"
 #include "common/telemetry/log.h"
 #include "common/telemetry/metrics.h"
@@ -16,16 +17,7 @@ int main(int argc, char** argv) {
   accord::server::BlockTerminationSignals();
   accord::telemetry::SetLogService("assessment");
   accord::server::Config config(argc, argv);
-  std::string data_dir = config.String("data_dir", "ACCORD_ASSESSMENT_DATA_DIR", "",
-                                       "folder of the assessment service's RocksDB store", true);
-  std::string host = config.String("host", "ACCORD_HOST", "127.0.0.1", "address to listen on");
-  int64_t port = config.Int("grpc_port", "ACCORD_ASSESSMENT_GRPC_PORT", 0,
-                            "gRPC port; 0 lets the kernel pick", 0, 65535);
-  std::string port_file = config.String("port_file", "ACCORD_ASSESSMENT_PORT_FILE", "",
-                                        "write the chosen gRPC port here");
-  int64_t metrics_port = config.Int("metrics_port", "ACCORD_ASSESSMENT_METRICS_PORT", 0,
-                                    "Prometheus /metrics port; 0 lets the kernel pick; -1 off",
-                                    -1, 65535);
+  accord::server::ServiceFlags flags = accord::server::ReadServiceFlags(config, "assessment");
   std::string registry_address =
       config.String("registry_address", "ACCORD_REGISTRY_ADDRESS", "",
                     "host:port of the register service, or @port_file", true);
@@ -34,11 +26,8 @@ int main(int argc, char** argv) {
   std::string default_protocol =
       config.String("default_protocol", "ACCORD_DEFAULT_PROTOCOL", "protocols/bolsover",
                     "protocol used when an assessment names none");
-  int64_t registry_deadline_ms =
-      config.Int("registry_deadline_ms", "ACCORD_REGISTRY_DEADLINE_MS", 2000,
-                 "deadline of calls to the register", 1, 600000);
-  int64_t grace_ms = config.Int("grace_ms", "ACCORD_GRACE_MS", 10000,
-                                "how long SIGTERM waits for calls in flight", 0, 600000);
+  int64_t registry_deadline_ms = config.Int("registry_deadline_ms", "ACCORD_REGISTRY_DEADLINE_MS",
+                                            2000, "deadline of calls to the register", 1, 600000);
   config.Finish();
 
   std::vector<std::string> files;
@@ -62,16 +51,17 @@ int main(int argc, char** argv) {
   }
 
   auto store = accord::storage::Store::Open(
-      {.path = data_dir,
+      {.path = flags.data_dir,
        .service = "assessment",
        .schema_version = 1,
        .column_families = accord::assessment::Assessments::ColumnFamilies()});
   if (!store.ok()) {
-    Log("fatal", "cannot open store", {{"path", data_dir}, {"error", store.status().ToString()}});
+    Log("fatal", "cannot open store",
+        {{"path", flags.data_dir}, {"error", store.status().ToString()}});
     return 1;
   }
   accord::clients::RegistryPartnershipLookup lookup(registry_address,
-                                                       absl::Milliseconds(registry_deadline_ms));
+                                                    absl::Milliseconds(registry_deadline_ms));
   accord::assessment::Assessments assessments(store->get(), &lookup, default_protocol);
   if (absl::Status loaded = assessments.LoadProtocols(protocols); !loaded.ok()) {
     Log("fatal", "cannot load protocols", {{"error", loaded.ToString()}});
@@ -86,16 +76,5 @@ int main(int argc, char** argv) {
   }
   accord::assessment::AssessmentServiceImpl service(&assessments);
 
-  std::unique_ptr<accord::telemetry::MetricsHttpServer> metrics;
-  if (metrics_port >= 0) {
-    metrics = accord::telemetry::MetricsHttpServer::Start(host, static_cast<int>(metrics_port));
-    if (!metrics) return 1;
-    Log("info", "metrics", {{"port", std::to_string(metrics->port())}});
-  }
-  return accord::server::ServeUntilSignalled({.service_name = "assessment",
-                                              .listen_address = host + ":" + std::to_string(port),
-                                              .port_file = port_file,
-                                              .grace = absl::Milliseconds(grace_ms),
-                                              .credentials = nullptr},
-                                             {&service}, [&] { service.CloseStreams(); });
+  return accord::server::RunService(flags, {&service}, [&] { service.CloseStreams(); });
 }

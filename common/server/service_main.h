@@ -1,0 +1,37 @@
+// What every service's main() shares: the standard flags, the metrics endpoint, and serving
+// until SIGTERM.
+#ifndef ACCORD_COMMON_SERVER_SERVICE_MAIN_H_
+#define ACCORD_COMMON_SERVER_SERVICE_MAIN_H_
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "common/server/config.h"
+#include "grpcpp/grpcpp.h"
+
+namespace accord::server {
+
+struct ServiceFlags {
+  std::string service;  // lower case, for example "risk"
+  std::string data_dir;
+  std::string host;
+  int port = 0;
+  std::string port_file;
+  int metrics_port = 0;  // -1: no metrics endpoint
+  int grace_ms = 10000;
+};
+
+// Reads --data_dir, --host, --grpc_port, --port_file, --metrics_port and --grace_ms, with
+// environment fallbacks ACCORD_<SERVICE>_DATA_DIR, ACCORD_HOST, ACCORD_<SERVICE>_GRPC_PORT,
+// ACCORD_<SERVICE>_PORT_FILE, ACCORD_<SERVICE>_METRICS_PORT and ACCORD_GRACE_MS.
+ServiceFlags ReadServiceFlags(Config& config, const std::string& service);
+
+// Starts the metrics endpoint, then serves `services` until SIGTERM/SIGINT (see
+// ServeUntilSignalled). Returns the process exit code.
+int RunService(const ServiceFlags& flags, const std::vector<grpc::Service*>& services,
+               const std::function<void()>& before_drain);
+
+}  // namespace accord::server
+
+#endif  // ACCORD_COMMON_SERVER_SERVICE_MAIN_H_
