@@ -4,24 +4,43 @@
 // gRPC calls are relayed unchanged. transcoder/ holds the mapping, http/ the REST port,
 // grpc/ the pass-through and auth/ the seam for authentication.
 #include <chrono>
+#include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "accord/assessment/v1/assessment_service.grpc.pb.h"
+#include "accord/integrations/v1/integrations_service.grpc.pb.h"
 #include "accord/registry/v1/registry_service.grpc.pb.h"
+#include "accord/review/v1/review_service.grpc.pb.h"
 #include "accord/risk/v1/risk_service.grpc.pb.h"
+#include "accord/gateway/v1/audit_service.grpc.pb.h"
+#include "accord/gateway/v1/officer_service.grpc.pb.h"
 #include "common/server/config.h"
 #include "common/server/grpc_server.h"
+#include "common/server/tls.h"
+#include "common/storage/store.h"
 #include "common/telemetry/log.h"
+#include "gateway/admin/admin_service.h"
+#include "gateway/audit/audit_log.h"
+#include "gateway/audit/audit_service.h"
 #include "gateway/auth/authorizer.h"
+#include "gateway/auth/gateway_authorizer.h"
+#include "gateway/auth/key_registry.h"
+#include "gateway/auth/rate_limiter.h"
+#include "gateway/directory/officer_directory.h"
+#include "gateway/directory/officer_service.h"
 #include "gateway/backend/backend_table.h"
 #include "gateway/grpc/grpc_proxy.h"
 #include "gateway/http/rest_handler.h"
 #include "gateway/http/rest_server.h"
+#include "gateway/openapi/openapi.h"
+#include "proto/documented_descriptors.h"
 #include "gateway/transcoder/route_table.h"
 #include "google/protobuf/descriptor.h"
 #include "grpcpp/grpcpp.h"
@@ -70,20 +89,67 @@ int Run(int argc, char** argv) {
        config.String("risk_address", "ACCORD_RISK_ADDRESS", "", "host:port of the risk service",
                      /*required=*/true)},
   };
+  // Reviews (schedules, reviews, exit, compliance, annual report) are optional likewise.
+  std::string review_address =
+      config.String("review_address", "ACCORD_REVIEW_ADDRESS", "",
+                    "host:port of the review service; empty: not served");
+  if (!review_address.empty()) {
+    namespace review = accord::review::v1;
+    backends.push_back({LinkedService(review::GetScheduleRequest::descriptor(),
+                                      review::ReviewService::service_full_name()),
+                        review_address});
+  }
+  // Integrations (merged change feed, webhooks) is optional: without it those routes are absent.
+  std::string integrations_address =
+      config.String("integrations_address", "ACCORD_INTEGRATIONS_ADDRESS", "",
+                    "host:port of the integrations service; empty: not served");
+  if (!integrations_address.empty()) {
+    namespace integrations = accord::integrations::v1;
+    backends.push_back({LinkedService(integrations::ListChangesRequest::descriptor(),
+                                      integrations::IntegrationsService::service_full_name()),
+                        integrations_address});
+  }
   int64_t max_body_bytes = config.Int("max_body_bytes", "ACCORD_MAX_BODY_BYTES", 1 << 20,
                                       "largest REST request body accepted", 1, 1LL << 30);
   int64_t backend_deadline_ms =
       config.Int("backend_deadline_ms", "ACCORD_BACKEND_DEADLINE_MS", 10000,
-                 "deadline of a REST request's backend call", 1, 3600 * 1000);
+                 "deadline of a backend call (REST, and gRPC calls that set none)", 1,
+                 3600 * 1000);
   int threads = static_cast<int>(config.Int("threads", "ACCORD_GATEWAY_THREADS", 2,
                                             "REST I/O threads", 1, 256));
   int64_t grace_ms = config.Int("grace_ms", "ACCORD_GRACE_MS", 10000,
                                 "how long in-flight requests may finish after SIGTERM", 0,
                                 3600 * 1000);
+  std::string data_dir = config.String("data_dir", "ACCORD_GATEWAY_DATA_DIR", "",
+                                       "folder of the gateway's RocksDB store (API keys, "
+                                       "officer directory, audit trail)",
+                                       /*required=*/true);
+  std::string admin_address = config.String(
+      "admin_address", "ACCORD_GATEWAY_ADMIN_ADDRESS", "",
+      "where accord-admin reaches the key admin API: unix:/path or 127.0.0.1:port; "
+      "default unix:<data_dir>/admin.sock");
+  int64_t rate_per_second = config.Int("rate_limit_per_second", "ACCORD_RATE_LIMIT_PER_SECOND",
+                                       50, "calls per second each API key may make; 0: no limit",
+                                       0, 1000000);
+  int64_t rate_burst = config.Int("rate_limit_burst", "ACCORD_RATE_LIMIT_BURST", 100,
+                                  "calls an API key may make at once before the rate applies", 1,
+                                  1000000);
+  int64_t max_message_bytes =
+      config.Int("max_message_bytes", "ACCORD_MAX_MESSAGE_BYTES", 1 << 20,
+                 "largest gRPC request message accepted on the gateway's gRPC port", 1, 1 << 30);
+  int64_t record_lookup_ms = config.Int(
+      "record_lookup_deadline_ms", "ACCORD_RECORD_LOOKUP_DEADLINE_MS", 2000,
+      "deadline of the register lookup behind an officer's per-record check", 1, 60000);
+  accord::server::TlsFiles tls = accord::server::ReadTlsFlags(config);
   config.Finish();
+  if (admin_address.empty()) admin_address = absl::StrCat("unix:", data_dir, "/admin.sock");
 
   std::vector<std::string> services;
   for (const auto& backend : backends) services.push_back(backend.service);
+  services.push_back(LinkedService(accord::gateway::v1::CreateOfficerRequest::descriptor(),
+                                   accord::gateway::v1::OfficerService::service_full_name()));
+  services.push_back(LinkedService(accord::gateway::v1::ListAuditEntriesRequest::descriptor(),
+                                   accord::gateway::v1::AuditService::service_full_name()));
   absl::StatusOr<accord::gateway::RouteTable> routes = accord::gateway::RouteTable::FromServices(
       services, *google::protobuf::DescriptorPool::generated_pool());
   if (!routes.ok()) {
@@ -94,21 +160,122 @@ int Run(int argc, char** argv) {
     Log("debug", "route", {{"route", route.Label()}, {"method", route.GrpcPath()}});
   }
 
-  accord::gateway::BackendTable backend_table(backends);
-  // The auth seam: replace with the real Authorizer when authentication lands.
-  accord::gateway::AllowAllAuthorizer authorizer;
+  // The gateway's own store: API keys, the officer directory and the audit trail.
+  std::vector<std::string> families = accord::gateway::KeyRegistry::ColumnFamilies();
+  for (auto* more : {accord::gateway::OfficerDirectory::ColumnFamilies,
+                     accord::gateway::AuditLog::ColumnFamilies}) {
+    for (std::string& family : more()) families.push_back(std::move(family));
+  }
+  auto store = accord::storage::Store::Open(
+      {.path = data_dir, .service = "gateway", .schema_version = 1, .column_families = families});
+  if (!store.ok()) {
+    Log("fatal", "cannot open store", {{"path", data_dir}, {"error", store.status().ToString()}});
+    return 1;
+  }
+  auto keys = accord::gateway::KeyRegistry::Open(store->get());
+  auto officers = accord::gateway::OfficerDirectory::Open(store->get());
+  auto audit = accord::gateway::AuditLog::Open(store->get());
+  for (const absl::Status& opened : {keys.status(), officers.status(), audit.status()}) {
+    if (!opened.ok()) {
+      Log("fatal", "cannot load the gateway's store", {{"error", opened.ToString()}});
+      return 1;
+    }
+  }
+  absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> backend_credentials =
+      accord::server::ChannelCredentialsFor(tls);
+  if (!backend_credentials.ok()) {
+    Log("fatal", "cannot load TLS files", {{"error", backend_credentials.status().ToString()}});
+    return 1;
+  }
+
+  // Services the gateway serves itself, on an in-process server with no port: the only way
+  // in is through the proxy and the REST handler, hence through the Authorizer.
+  accord::gateway::OfficerServiceImpl officer_service(officers->get());
+  accord::gateway::AuditServiceImpl audit_service(audit->get());
+  grpc::ServerBuilder local_builder;
+  local_builder.RegisterService(&officer_service);
+  local_builder.RegisterService(&audit_service);
+  std::unique_ptr<grpc::Server> local_server = local_builder.BuildAndStart();
+  std::shared_ptr<grpc::Channel> local_channel = local_server->InProcessChannel({});
+  std::map<std::string, std::shared_ptr<grpc::Channel>> local = {
+      {accord::gateway::v1::OfficerService::service_full_name(), local_channel},
+      {accord::gateway::v1::AuditService::service_full_name(), local_channel}};
+
+  accord::gateway::BackendTable backend_table(backends, local, *backend_credentials);
+  std::shared_ptr<grpc::Channel> registry_channel =
+      grpc::CreateChannel(backends[0].address, *backend_credentials);
+  auto registry_stub = registry::RegistryService::NewStub(registry_channel);
+  accord::gateway::RateLimiter limiter(static_cast<double>(rate_per_second),
+                                       static_cast<double>(rate_burst));
+  accord::gateway::GatewayAuthorizer authorizer(
+      keys->get(), officers->get(), &limiter, audit->get(),
+      [&registry_stub, record_lookup_ms](const std::string& partnership)
+          -> absl::StatusOr<std::string> {
+        registry::GetPartnershipRequest get;
+        get.set_name(partnership);
+        registry::Partnership found;
+        grpc::ClientContext ctx;
+        ctx.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::milliseconds(record_lookup_ms));
+        grpc::Status status = registry_stub->GetPartnership(&ctx, get, &found);
+        if (status.error_code() == grpc::StatusCode::NOT_FOUND) {
+          return absl::NotFoundError(partnership);
+        }
+        if (!status.ok()) {
+          return absl::UnavailableError(
+              absl::StrCat("the register did not answer about ", partnership));
+        }
+        return found.lead_service();
+      });
   accord::gateway::RestHandler handler(&*routes, &backend_table, &authorizer,
                                        absl::Milliseconds(backend_deadline_ms));
+  auto openapi =
+      accord::gateway::BuildOpenApi(*routes, accord::proto::DocumentedDescriptorSet());
+  if (!openapi.ok()) {
+    Log("error", "cannot build the OpenAPI document", {{"error", openapi.status().ToString()}});
+    return 1;
+  }
+  handler.SetOpenApi(*std::move(openapi));
+
+  // Key administration: a separate server on a local address only (accord-admin).
+  accord::gateway::AdminServiceImpl admin_service(keys->get());
+  grpc::ServerBuilder admin_builder;
+  int admin_port = 0;
+  if (absl::StartsWith(admin_address, "unix:")) {
+    std::filesystem::remove(admin_address.substr(5));
+    admin_builder.AddListeningPort(admin_address, grpc::InsecureServerCredentials());
+  } else if (absl::StartsWith(admin_address, "127.0.0.1:") ||
+             absl::StartsWith(admin_address, "localhost:")) {
+    admin_builder.AddListeningPort(admin_address, grpc::InsecureServerCredentials(),
+                                   &admin_port);
+  } else {
+    Log("fatal", "--admin_address must be unix:/path or 127.0.0.1:port",
+        {{"admin_address", admin_address}});
+    return 2;
+  }
+  admin_builder.RegisterService(&admin_service);
+  std::unique_ptr<grpc::Server> admin_server = admin_builder.BuildAndStart();
+  if (!admin_server) {
+    Log("error", "cannot listen for admin", {{"address", admin_address}});
+    return 1;
+  }
+  if (absl::StartsWith(admin_address, "unix:")) {
+    // Only the gateway's own user may issue keys.
+    std::filesystem::permissions(admin_address.substr(5), std::filesystem::perms::owner_read |
+                                                              std::filesystem::perms::owner_write);
+  }
 
   // gRPC: health is a registered service, so the generic proxy (which catches every
   // method nothing else handles) never sees health checks.
   grpc::EnableDefaultHealthCheckService(true);
-  accord::gateway::GrpcProxyService proxy(&backend_table, &authorizer);
+  accord::gateway::GrpcProxyService proxy(&backend_table, &authorizer,
+                                          absl::Milliseconds(backend_deadline_ms));
   grpc::ServerBuilder builder;
   int chosen_grpc_port = 0;
   builder.AddListeningPort(absl::StrCat(host, ":", grpc_port), grpc::InsecureServerCredentials(),
                            &chosen_grpc_port);
   builder.RegisterCallbackGenericService(&proxy);
+  builder.SetMaxReceiveMessageSize(static_cast<int>(max_message_bytes));
   builder.experimental().SetInterceptorCreators(accord::server::CallLoggingInterceptors());
   std::unique_ptr<grpc::Server> grpc_server = builder.BuildAndStart();
   if (!grpc_server || chosen_grpc_port == 0) {
@@ -137,7 +304,8 @@ int Run(int argc, char** argv) {
   Log("info", "serving",
       {{"http_port", std::to_string((*rest)->port())},
        {"grpc_port", std::to_string(chosen_grpc_port)},
-       {"routes", std::to_string(routes->routes().size())}});
+       {"routes", std::to_string(routes->routes().size())},
+       {"admin_address", admin_address}});
 
   int signal = accord::server::WaitForTerminationSignal();
   Log("info", "draining", {{"signal", std::to_string(signal)}});
@@ -151,6 +319,8 @@ int Run(int argc, char** argv) {
   });
   (*rest)->Shutdown(grace);
   grpc_drain.join();
+  admin_server->Shutdown(std::chrono::system_clock::now());
+  local_server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(1));
   Log("info", "stopped");
   return 0;
 }

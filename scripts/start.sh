@@ -54,17 +54,49 @@ ASSESSMENT_PORT=$(wait_port "$RUN/assessment.port" assessment $!)
 pids+=($!)
 RISK_PORT=$(wait_port "$RUN/risk.port" risk $!)
 
+"$BIN/services/review/accord-review" --data_dir="$DATA/review" --grpc_port=0 \
+  --port_file="$RUN/review.port" --registry_address="127.0.0.1:$REGISTRY_PORT" \
+  --assessment_address="127.0.0.1:$ASSESSMENT_PORT" --risk_address="127.0.0.1:$RISK_PORT" \
+  2>>"$RUN/review.log" &
+pids+=($!)
+REVIEW_PORT=$(wait_port "$RUN/review.port" review $!)
+
+# The merged change feed and webhooks follow every service's feed (review's when it runs).
+REVIEW_FLAG=()
+[ -n "${REVIEW_PORT:-}" ] && REVIEW_FLAG=(--review_address="127.0.0.1:$REVIEW_PORT")
+"$BIN/services/integrations/accord-integrations" --data_dir="$DATA/integrations" --grpc_port=0 \
+  --port_file="$RUN/integrations.port" --registry_address="127.0.0.1:$REGISTRY_PORT" \
+  --assessment_address="127.0.0.1:$ASSESSMENT_PORT" --risk_address="127.0.0.1:$RISK_PORT" \
+  "${REVIEW_FLAG[@]}" 2>>"$RUN/integrations.log" &
+pids+=($!)
+INTEGRATIONS_PORT=$(wait_port "$RUN/integrations.port" integrations $!)
+
 "$BIN/gateway/accord-gateway" --http_port="$HTTP_PORT" --grpc_port="$GRPC_PORT" \
+  --data_dir="$DATA/gateway" --admin_address="unix:$RUN/admin.sock" \
   --registry_address="127.0.0.1:$REGISTRY_PORT" \
   --assessment_address="127.0.0.1:$ASSESSMENT_PORT" --risk_address="127.0.0.1:$RISK_PORT" \
+  --integrations_address="127.0.0.1:$INTEGRATIONS_PORT" --review_address="127.0.0.1:$REVIEW_PORT" \
   --http_port_file="$RUN/gateway-http.port" --grpc_port_file="$RUN/gateway-grpc.port" \
   2>>"$RUN/gateway.log" &
 pids+=($!)
 wait_port "$RUN/gateway-http.port" gateway $! >/dev/null
 
+# First start: an all-scopes development key, created as an operator would (accord-admin),
+# kept in $DATA/dev-api-key for the README's examples. Never do this outside development.
+KEY_FILE="$DATA/dev-api-key"
+if [ ! -s "$KEY_FILE" ]; then
+  (umask 077; "$BIN/gateway/accord-admin" --admin_address="unix:$RUN/admin.sock" keys create \
+    --client development --acts-for-officers --scopes \
+    partnerships:read,partnerships:write,partnerships:approve,partnerships:delete,assessments:read,assessments:write,risks:read,risks:write,escalations:read,escalations:write,reviews:read,reviews:write,officers:read,officers:write,audit:read,finance:write,changes:read,webhooks:read,webhooks:write \
+    | tail -n 1 > "$KEY_FILE")
+  echo "accord: created a development API key in $KEY_FILE" >&2
+fi
+
 cat <<MSG
 Accord is running (data in $DATA, logs in $RUN/*.log).
   REST/JSON: http://127.0.0.1:$(cat "$RUN/gateway-http.port")/v1/partnerships
+  API key:   $KEY_FILE   (curl -H "Authorization: Bearer \$(cat $KEY_FILE)" ...)
+  Key admin: $BIN/gateway/accord-admin --admin_address=unix:$RUN/admin.sock keys list
   gRPC:      127.0.0.1:$(cat "$RUN/gateway-grpc.port")  (reflection enabled on the services)
 Press Ctrl-C to stop.
 MSG

@@ -10,6 +10,7 @@ namespace {
 
 constexpr absl::string_view kBadRequestUrl = "type.googleapis.com/google.rpc.BadRequest";
 constexpr absl::string_view kErrorInfoUrl = "type.googleapis.com/google.rpc.ErrorInfo";
+constexpr absl::string_view kRetryInfoUrl = "type.googleapis.com/google.rpc.RetryInfo";
 
 std::string DefaultReason(absl::StatusCode code) {
   switch (code) {
@@ -70,6 +71,23 @@ absl::Status PrefixFields(const absl::Status& status, absl::string_view prefix) 
   return InvalidFields(violations);
 }
 
+absl::Status WithRetryDelay(absl::Status status, absl::Duration delay) {
+  google::rpc::RetryInfo retry;
+  int64_t nanos = absl::ToInt64Nanoseconds(delay);
+  retry.mutable_retry_delay()->set_seconds(nanos / 1000000000);
+  retry.mutable_retry_delay()->set_nanos(static_cast<int32_t>(nanos % 1000000000));
+  status.SetPayload(kRetryInfoUrl, absl::Cord(retry.SerializeAsString()));
+  return status;
+}
+
+absl::Duration RetryDelayOf(const absl::Status& status) {
+  google::rpc::RetryInfo retry;
+  auto payload = status.GetPayload(kRetryInfoUrl);
+  if (!payload || !retry.ParseFromString(std::string(*payload))) return absl::ZeroDuration();
+  return absl::Seconds(retry.retry_delay().seconds()) +
+         absl::Nanoseconds(retry.retry_delay().nanos());
+}
+
 std::string ReasonOf(const absl::Status& status) {
   if (auto payload = status.GetPayload(kErrorInfoUrl)) {
     google::rpc::ErrorInfo info;
@@ -93,6 +111,10 @@ google::rpc::Status ToRpcStatus(const absl::Status& status) {
       rpc.add_details()->PackFrom(bad_request);
     }
   }
+  if (auto payload = status.GetPayload(kRetryInfoUrl)) {
+    google::rpc::RetryInfo retry;
+    if (retry.ParseFromString(std::string(*payload))) rpc.add_details()->PackFrom(retry);
+  }
   return rpc;
 }
 
@@ -114,7 +136,10 @@ absl::Status FromGrpcStatus(const grpc::Status& status) {
   for (const auto& detail : rpc.details()) {
     google::rpc::ErrorInfo info;
     google::rpc::BadRequest bad_request;
-    if (detail.UnpackTo(&info)) {
+    google::rpc::RetryInfo retry;
+    if (detail.UnpackTo(&retry)) {
+      out.SetPayload(kRetryInfoUrl, absl::Cord(retry.SerializeAsString()));
+    } else if (detail.UnpackTo(&info)) {
       out.SetPayload(kErrorInfoUrl, absl::Cord(info.SerializeAsString()));
     } else if (detail.UnpackTo(&bad_request)) {
       out.SetPayload(kBadRequestUrl, absl::Cord(bad_request.SerializeAsString()));

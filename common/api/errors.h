@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/time/time.h"
 #include "google/rpc/status.pb.h"
 #include "grpcpp/support/status.h"
 
@@ -34,6 +35,13 @@ absl::Status InvalidFields(const std::vector<FieldViolation>& violations);
 
 // A status of `code` whose ErrorInfo.reason is `reason` (UPPER_SNAKE_CASE).
 absl::Status Error(absl::StatusCode code, absl::string_view reason, absl::string_view message);
+
+// `status` carrying a google.rpc.RetryInfo detail: the client may retry after `delay`
+// (rate limits).
+absl::Status WithRetryDelay(absl::Status status, absl::Duration delay);
+
+// The RetryInfo delay of `status`, or zero when it has none.
+absl::Duration RetryDelayOf(const absl::Status& status);
 
 // `status` with `prefix` put before every field it names, in the message and the
 // violations: PrefixFields(InvalidField("answers[0].score", ...), "assessment.") names

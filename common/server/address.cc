@@ -2,6 +2,8 @@
 
 #include <fstream>
 
+#include "common/server/tls.h"
+
 namespace accord::server {
 
 std::string ResolveAddress(const std::string& spec) {
@@ -21,7 +23,7 @@ std::shared_ptr<grpc::Channel> PeerChannel::Get() {
   if (address.empty()) return nullptr;
   absl::MutexLock lock(&mu_);
   if (address != address_) {
-    channel_ = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+    channel_ = grpc::CreateChannel(address, PeerCredentials());
     address_ = address;
   }
   return channel_;

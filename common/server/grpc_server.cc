@@ -133,6 +133,9 @@ int ServeUntilSignalled(const GrpcServerOptions& options,
                                                : grpc::InsecureServerCredentials(),
                            &port);
   for (grpc::Service* service : services) builder.RegisterService(service);
+  // Accept the peers' keepalive pings (common/server/address.cc pings every 30 s).
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 20000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
   builder.experimental().SetInterceptorCreators(CallLoggingInterceptors());
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || port == 0) {

@@ -27,6 +27,12 @@ ServiceFlags ReadServiceFlags(Config& config, const std::string& service) {
   flags.grace_ms = static_cast<int>(config.Int(
       "grace_ms", "ACCORD_GRACE_MS", 10000, "how long SIGTERM waits for calls in flight", 0,
       600000));
+  flags.tls = ReadTlsFlags(config);
+  if (flags.tls.enabled()) {
+    absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> peer =
+        ChannelCredentialsFor(flags.tls);
+    if (peer.ok()) SetPeerCredentials(*peer);
+  }
   return flags;
 }
 
@@ -38,11 +44,17 @@ int RunService(const ServiceFlags& flags, const std::vector<grpc::Service*>& ser
     if (!metrics) return 1;
     telemetry::Log("info", "metrics", {{"port", std::to_string(metrics->port())}});
   }
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      ServerCredentialsFor(flags.tls);
+  if (!credentials.ok()) {
+    telemetry::Log("fatal", "cannot load TLS files", {{"error", credentials.status().ToString()}});
+    return 1;
+  }
   return ServeUntilSignalled({.service_name = flags.service,
                               .listen_address = absl::StrCat(flags.host, ":", flags.port),
                               .port_file = flags.port_file,
                               .grace = absl::Milliseconds(flags.grace_ms),
-                              .credentials = nullptr},
+                              .credentials = *credentials},
                              services, before_drain);
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/server/config.h"
+#include "common/server/tls.h"
 #include "grpcpp/grpcpp.h"
 
 namespace accord::server {
@@ -20,11 +21,14 @@ struct ServiceFlags {
   std::string port_file;
   int metrics_port = 0;  // -1: no metrics endpoint
   int grace_ms = 10000;
+  TlsFiles tls;  // mutual TLS with peers when enabled
 };
 
 // Reads --data_dir, --host, --grpc_port, --port_file, --metrics_port and --grace_ms, with
 // environment fallbacks ACCORD_<SERVICE>_DATA_DIR, ACCORD_HOST, ACCORD_<SERVICE>_GRPC_PORT,
-// ACCORD_<SERVICE>_PORT_FILE, ACCORD_<SERVICE>_METRICS_PORT and ACCORD_GRACE_MS.
+// ACCORD_<SERVICE>_PORT_FILE, ACCORD_<SERVICE>_METRICS_PORT and ACCORD_GRACE_MS, and the
+// mutual TLS flags (tls.h). With TLS configured, calls to peers present this process's
+// certificate from here on (SetPeerCredentials) and RunService requires callers' ones.
 ServiceFlags ReadServiceFlags(Config& config, const std::string& service);
 
 // Starts the metrics endpoint, then serves `services` until SIGTERM/SIGINT (see

@@ -5,17 +5,31 @@
 #include <set>
 
 #include "common/api/errors.h"
+#include "absl/strings/str_cat.h"
 #include "common/api/page_token.h"
 
 namespace accord::storage {
+
+absl::Status CheckCursor(const Store& store, int64_t after_sequence) {
+  int64_t latest = store.latest_sequence();
+  if (after_sequence > latest) {
+    return api::Error(absl::StatusCode::kOutOfRange, "CURSOR_AHEAD_OF_FEED",
+                      absl::StrCat("after_sequence: ", after_sequence,
+                                   " is beyond the feed's latest sequence ", latest,
+                                   "; was this service's store restored from an older copy?"));
+  }
+  return absl::OkStatus();
+}
 
 absl::StatusOr<events::v1::ListEventsResponse> ListEvents(
     const Store& store, const events::v1::ListEventsRequest& request) {
   if (request.after_sequence() < 0) {
     return api::InvalidField("after_sequence", "must be zero or more");
   }
+  if (absl::Status s = CheckCursor(store, request.after_sequence()); !s.ok()) return s;
   auto page_size = api::EffectivePageSize(request.page_size(), 100, 1000);
   if (!page_size.ok()) return page_size.status();
+  int64_t latest = store.latest_sequence();
   auto events = store.ReadEvents(request.after_sequence(), *page_size);
   if (!events.ok()) return events.status();
   events::v1::ListEventsResponse response;
@@ -24,8 +38,7 @@ absl::StatusOr<events::v1::ListEventsResponse> ListEvents(
     response.set_next_after_sequence(event.sequence());
     *response.add_events() = std::move(event);
   }
-  response.set_latest_sequence(
-      std::max(store.latest_sequence(), response.next_after_sequence()));
+  response.set_latest_sequence(std::max(latest, response.next_after_sequence()));
   return response;
 }
 
@@ -140,6 +153,8 @@ grpc::ServerWriteReactor<events::v1::Event>* EventStreams::Open(Store* store,
   if (after_sequence < 0) {
     reactor->Close(api::ToGrpcStatus(
         api::InvalidField("after_sequence", "must be zero or more")));
+  } else if (absl::Status s = CheckCursor(*store, after_sequence); !s.ok()) {
+    reactor->Close(api::ToGrpcStatus(s));
   } else if (closed) {
     reactor->Close(grpc::Status(grpc::StatusCode::UNAVAILABLE, "server is shutting down"));
   } else {

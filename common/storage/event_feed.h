@@ -3,6 +3,7 @@
 #define ACCORD_COMMON_STORAGE_EVENT_FEED_H_
 
 #include <memory>
+#include <set>
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
@@ -11,6 +12,10 @@
 #include "grpcpp/support/server_callback.h"
 
 namespace accord::storage {
+
+// OUT_OF_RANGE when a consumer's cursor is beyond the feed (the producer's store was restored
+// from an older copy): following on would silently skip the events that come next.
+absl::Status CheckCursor(const Store& store, int64_t after_sequence);
 
 // A page of events after request.after_sequence (default 100, at most 1000).
 absl::StatusOr<events::v1::ListEventsResponse> ListEvents(

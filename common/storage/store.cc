@@ -220,25 +220,17 @@ absl::StatusOr<std::string> Store::WriteOnce(
   std::string response;
   {
     absl::MutexLock lock(&write_mu_);
-    std::string request_key = absl::StrCat(method, "/", request_id);
     if (!request_id.empty()) {
-      std::string record;
-      absl::Status found = Get(kRequestsFamily, request_key, &record);
-      if (found.ok() && record.size() >= 8) {
-        if (static_cast<uint64_t>(DecodeSequence(record)) != request_fingerprint) {
-          return api::InvalidField(
-              "request_id", "was already used for a different request; use a new request_id");
-        }
-        return record.substr(8);
-      }
-      if (!absl::IsNotFound(found)) return found;
+      auto stored = StoredResponse(method, request_id, request_fingerprint);
+      if (!stored.ok()) return stored.status();
+      if (stored->has_value()) return **stored;
     }
     Change change(this, next_sequence_);
     absl::StatusOr<std::string> built = build(change);
     if (!built.ok()) return built.status();
     response = *std::move(built);
     if (!request_id.empty()) {
-      change.Put(kRequestsFamily, request_key,
+      change.Put(kRequestsFamily, absl::StrCat(method, "/", request_id),
                  EncodeIdempotencyRecord(request_fingerprint, response));
     }
     absl::Status committed = Commit(change);
@@ -254,6 +246,23 @@ absl::StatusOr<std::string> Store::WriteOnce(
   }
   for (auto& wake : wakes) wake();
   return response;
+}
+
+absl::StatusOr<std::optional<std::string>> Store::StoredResponse(
+    absl::string_view method, absl::string_view request_id, uint64_t request_fingerprint) const {
+  std::string record;
+  absl::Status found = Get(kRequestsFamily, absl::StrCat(method, "/", request_id), &record);
+  if (absl::IsNotFound(found)) return std::nullopt;
+  if (!found.ok()) return found;
+  if (record.size() < 8) {
+    return api::Error(absl::StatusCode::kDataLoss, "STORAGE_CORRUPT",
+                      "a stored request record cannot be decoded");
+  }
+  if (static_cast<uint64_t>(DecodeSequence(record)) != request_fingerprint) {
+    return api::InvalidField("request_id",
+                             "was already used for a different request; use a new request_id");
+  }
+  return record.substr(8);
 }
 
 absl::StatusOr<std::vector<events::v1::Event>> Store::ReadEvents(int64_t after,

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <memory>
 #include <string>
@@ -106,6 +107,13 @@ class Store {
       absl::string_view method, absl::string_view request_id, uint64_t request_fingerprint,
       const std::function<absl::StatusOr<std::string>(Change&)>& build);
 
+  // The response stored for an earlier identical request under (method, request_id), or
+  // nullopt when there is none; INVALID_ARGUMENT naming "request_id" when the id was used for
+  // a different request. Lets a retry be answered before work that needs other services.
+  absl::StatusOr<std::optional<std::string>> StoredResponse(absl::string_view method,
+                                                            absl::string_view request_id,
+                                                            uint64_t request_fingerprint) const;
+
   // Up to `limit` events with sequence > after, in order.
   absl::StatusOr<std::vector<events::v1::Event>> ReadEvents(int64_t after, int limit) const;
 
@@ -142,6 +150,22 @@ class Store {
 // A RocksDB slice as a string view, without copying.
 inline absl::string_view View(const rocksdb::Slice& slice) {
   return absl::string_view(slice.data(), slice.size());
+}
+
+// A decoded earlier answer to the same request (see Store::StoredResponse), or nullopt.
+template <typename Message>
+std::optional<absl::StatusOr<Message>> Replayed(const Store& store, absl::string_view method,
+                                                absl::string_view request_id,
+                                                uint64_t request_fingerprint) {
+  if (request_id.empty()) return std::nullopt;
+  auto stored = store.StoredResponse(method, request_id, request_fingerprint);
+  if (!stored.ok()) return absl::StatusOr<Message>(stored.status());
+  if (!stored->has_value()) return std::nullopt;
+  Message message;
+  if (!message.ParseFromString(**stored)) {
+    return absl::StatusOr<Message>(absl::DataLossError("a stored response cannot be decoded"));
+  }
+  return absl::StatusOr<Message>(std::move(message));
 }
 
 // Key helpers: an 8-byte big-endian number sorts in numeric order.

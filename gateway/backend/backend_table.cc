@@ -12,16 +12,22 @@ absl::string_view ServiceOfPath(absl::string_view grpc_path) {
   return grpc_path.substr(1, slash - 1);
 }
 
-BackendTable::BackendTable(const std::vector<BackendService>& services) {
+BackendTable::BackendTable(const std::vector<BackendService>& services,
+                           const std::map<std::string, std::shared_ptr<grpc::Channel>>& local,
+                           std::shared_ptr<grpc::ChannelCredentials> credentials) {
+  if (!credentials) credentials = grpc::InsecureChannelCredentials();
   // Services behind the same address share a channel, hence one HTTP/2 connection.
   std::map<std::string, std::shared_ptr<grpc::GenericStub>> by_address;
   for (const BackendService& backend : services) {
     auto& stub = by_address[backend.address];
     if (!stub) {
       stub = std::make_shared<grpc::GenericStub>(
-          grpc::CreateChannel(backend.address, grpc::InsecureChannelCredentials()));
+          grpc::CreateChannel(backend.address, credentials));
     }
     by_service_[backend.service] = stub;
+  }
+  for (const auto& [service, channel] : local) {
+    by_service_[service] = std::make_shared<grpc::GenericStub>(channel);
   }
 }
 

@@ -12,6 +12,7 @@
 
 #include "grpcpp/channel.h"
 #include "grpcpp/generic/generic_stub.h"
+#include "grpcpp/security/credentials.h"
 
 namespace accord::gateway {
 
@@ -26,7 +27,15 @@ class BackendTable {
  public:
   // Channels are created lazily by gRPC: an unreachable backend shows up as UNAVAILABLE on
   // the first call, not here.
-  explicit BackendTable(const std::vector<BackendService>& services);
+  explicit BackendTable(const std::vector<BackendService>& services)
+      : BackendTable(services, {}, nullptr) {}
+
+  // As above, with `credentials` for every backend channel (insecure when null; mutual TLS
+  // in production) and services the gateway serves itself, reached over `local` channels
+  // (in-process) keyed by service name.
+  BackendTable(const std::vector<BackendService>& services,
+               const std::map<std::string, std::shared_ptr<grpc::Channel>>& local,
+               std::shared_ptr<grpc::ChannelCredentials> credentials);
 
   // The stub for the service of `grpc_path` ("/pkg.Service/Method"), or nullptr when the
   // service is not proxied. The stub is owned by the table.

@@ -1,13 +1,19 @@
 #include "gateway/grpc/grpc_proxy.h"
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <memory>
 #include <string>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/api/errors.h"
 #include "gateway/request_id.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/message.h"
 #include "grpcpp/client_context.h"
+#include "grpcpp/impl/codegen/proto_utils.h"
 #include "grpcpp/support/byte_buffer.h"
 #include "grpcpp/support/client_callback.h"
 
@@ -15,12 +21,22 @@ namespace accord::gateway {
 namespace {
 
 // Metadata that describes the hop rather than the call, or that the gateway owns.
-// Credentials stop here: once authorisation exists it is the gateway's decision, and a
-// backend must not be tempted to trust a token it never checked.
+// Credentials stop here: authorisation is the gateway's decision, and a backend must not be
+// tempted to trust a token it never checked. Identity (x-accord-*) is set by the gateway
+// alone, from the verified key and the officer directory.
 bool IsHopMetadata(absl::string_view key) {
   return absl::StartsWith(key, ":") || absl::StartsWith(key, "grpc-") ||
          key == "authorization" || key == "cookie" || key == "content-type" ||
-         key == "user-agent" || key == "te" || key == "host" || key == kRequestIdHeader;
+         key == "user-agent" || key == "te" || key == "host" || key == kRequestIdHeader ||
+         absl::StartsWith(key, "x-accord-");
+}
+
+// The method's descriptor in the generated pool, or nullptr for a method this binary does
+// not know.
+const google::protobuf::MethodDescriptor* MethodOf(absl::string_view method) {
+  std::string name(method);
+  std::replace(name.begin(), name.end(), '/', '.');
+  return google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(name);
 }
 
 std::string ToString(grpc::string_ref ref) { return std::string(ref.data(), ref.size()); }
@@ -37,11 +53,12 @@ std::string ToString(grpc::string_ref ref) { return std::string(ref.data(), ref.
 class ProxyCall {
  public:
   ProxyCall(grpc::GenericCallbackServerContext* context, const BackendTable& backends,
-            const Authorizer& authorizer)
-      : caller_(this), backend_(this), caller_context_(context) {
+            const Authorizer& authorizer, absl::Duration default_deadline)
+      : caller_(this), backend_(this), caller_context_(context), authorizer_(authorizer) {
     const std::string& method = context->method();
-    grpc::GenericStub* stub = backends.StubForPath(method);
-    if (stub == nullptr) {
+    method_ = absl::string_view(method).substr(1);
+    stub_ = backends.StubForPath(method);
+    if (stub_ == nullptr) {
       FinishAlone(grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
                                absl::StrCat("method ", method, " is not served here")));
       return;
@@ -50,27 +67,38 @@ class ProxyCall {
     for (const auto& [key, value] : context->client_metadata()) {
       headers.emplace(ToString(key), ToString(value));
     }
-    if (absl::Status allowed = authorizer.Authorize(absl::string_view(method).substr(1), headers);
-        !allowed.ok()) {
-      FinishAlone(api::ToGrpcStatus(allowed));
+    auto given = headers.find(std::string(kRequestIdHeader));
+    request_id_ = RequestIdOrNew(given == headers.end() ? "" : given->second);
+    admission_ = authorizer.Admit(method_, headers);
+    if (!admission_.status.ok()) {
+      authorizer.Record(method_, admission_, nullptr, request_id_, admission_.status, "GRPC");
+      FinishAlone(api::ToGrpcStatus(admission_.status));
       return;
     }
     for (const auto& [key, value] : headers) {
       if (!IsHopMetadata(key)) backend_context_.AddMetadata(key, value);
     }
-    auto given = headers.find(std::string(kRequestIdHeader));
-    std::string request_id = RequestIdOrNew(given == headers.end() ? "" : given->second);
-    backend_context_.AddMetadata(std::string(kRequestIdHeader), request_id);
-    context->AddInitialMetadata(std::string(kRequestIdHeader), request_id);
+    for (const auto& [key, value] : admission_.metadata) backend_context_.AddMetadata(key, value);
+    backend_context_.AddMetadata(std::string(kRequestIdHeader), request_id_);
+    context->AddInitialMetadata(std::string(kRequestIdHeader), request_id_);
+    const google::protobuf::MethodDescriptor* descriptor = MethodOf(method_);
+    bool streaming =
+        descriptor != nullptr && (descriptor->server_streaming() || descriptor->client_streaming());
     gpr_timespec deadline = context->raw_deadline();
     if (gpr_time_cmp(deadline, gpr_inf_future(deadline.clock_type)) != 0) {
       backend_context_.set_deadline(deadline);
+    } else if (!streaming && default_deadline > absl::ZeroDuration()) {
+      // A unary call without a deadline gets the gateway's, so no backend call hangs forever.
+      backend_context_.set_deadline(std::chrono::system_clock::now() +
+                                    absl::ToChronoMilliseconds(default_deadline));
     }
-
-    stub->PrepareBidiStreamingCall(&backend_context_, method, grpc::StubOptions(), &backend_);
-    backend_.AddHold();  // caller -> backend
-    backend_.AddHold();  // backend -> caller
-    backend_.StartCall();
+    // Writes and record checks need the request itself: the backend call starts only once
+    // the first message has been read (and allowed).
+    if ((admission_.write || admission_.check_request) && descriptor != nullptr && !streaming) {
+      request_type_ = descriptor->input_type();
+    } else {
+      StartBackend();
+    }
     caller_.StartRead(&request_);
   }
 
@@ -101,6 +129,44 @@ class ProxyCall {
     ProxyCall* call_;
   };
 
+  void StartBackend() {
+    backend_started_ = true;
+    stub_->PrepareBidiStreamingCall(&backend_context_, caller_context_->method(),
+                                    grpc::StubOptions(), &backend_);
+    backend_.AddHold();  // caller -> backend
+    backend_.AddHold();  // backend -> caller
+    backend_.StartCall();
+  }
+
+  // The first message of a call that must be seen before it is forwarded.
+  void OnFirstMessage(bool ok) {
+    if (ok) {
+      const google::protobuf::Message* prototype =
+          google::protobuf::MessageFactory::generated_factory()->GetPrototype(request_type_);
+      message_.reset(prototype->New());
+      grpc::ByteBuffer copy(request_);
+      grpc::Status parsed = grpc::SerializationTraits<google::protobuf::Message>::Deserialize(
+          &copy, message_.get());
+      if (!parsed.ok()) {
+        message_.reset();
+        return FinishAlone(api::ToGrpcStatus(api::Error(
+            absl::StatusCode::kInvalidArgument, "MALFORMED_REQUEST",
+            absl::StrCat("the request is not a valid ", request_type_->full_name()))));
+      }
+      if (admission_.check_request) {
+        absl::Status allowed = authorizer_.AuthorizeRequest(method_, admission_, *message_);
+        if (!allowed.ok()) {
+          authorizer_.Record(method_, admission_, message_.get(), request_id_, allowed, "GRPC");
+          return FinishAlone(api::ToGrpcStatus(allowed));
+        }
+      }
+    }
+    StartBackend();
+    if (ok) return backend_.StartWrite(&request_);
+    backend_.StartWritesDone();
+    backend_.RemoveHold();
+  }
+
   void FinishAlone(const grpc::Status& status) {
     sides_left_ = 1;
     caller_.Finish(status);
@@ -109,6 +175,7 @@ class ProxyCall {
   // caller -> backend
 
   void OnCallerReadDone(bool ok) {
+    if (!backend_started_) return OnFirstMessage(ok);
     if (ok) return backend_.StartWrite(&request_);
     backend_.StartWritesDone();
     backend_.RemoveHold();
@@ -143,6 +210,8 @@ class ProxyCall {
   }
 
   void OnBackendDone(const grpc::Status& status) {
+    authorizer_.Record(method_, admission_, message_.get(), request_id_,
+                       api::FromGrpcStatus(status), "GRPC");
     for (const auto& [key, value] : backend_context_.GetServerTrailingMetadata()) {
       std::string name = ToString(key);
       if (!IsHopMetadata(name)) caller_context_->AddTrailingMetadata(name, ToString(value));
@@ -158,6 +227,14 @@ class ProxyCall {
   CallerSide caller_;
   BackendSide backend_;
   grpc::GenericCallbackServerContext* caller_context_;  // owned by gRPC; valid until OnDone
+  const Authorizer& authorizer_;
+  grpc::GenericStub* stub_ = nullptr;
+  absl::string_view method_;  // points into caller_context_->method()
+  std::string request_id_;
+  Admission admission_;
+  bool backend_started_ = false;
+  const google::protobuf::Descriptor* request_type_ = nullptr;
+  std::unique_ptr<google::protobuf::Message> message_;  // the first request, when inspected
   grpc::ClientContext backend_context_;
   grpc::ByteBuffer request_;
   grpc::ByteBuffer response_;
@@ -166,12 +243,13 @@ class ProxyCall {
 
 }  // namespace
 
-GrpcProxyService::GrpcProxyService(const BackendTable* backends, const Authorizer* authorizer)
-    : backends_(backends), authorizer_(authorizer) {}
+GrpcProxyService::GrpcProxyService(const BackendTable* backends, const Authorizer* authorizer,
+                                   absl::Duration default_deadline)
+    : backends_(backends), authorizer_(authorizer), default_deadline_(default_deadline) {}
 
 grpc::ServerGenericBidiReactor* GrpcProxyService::CreateReactor(
     grpc::GenericCallbackServerContext* context) {
-  return (new ProxyCall(context, *backends_, *authorizer_))->caller_reactor();
+  return (new ProxyCall(context, *backends_, *authorizer_, default_deadline_))->caller_reactor();
 }
 
 }  // namespace accord::gateway

@@ -4,6 +4,7 @@
 #ifndef ACCORD_GATEWAY_GRPC_GRPC_PROXY_H_
 #define ACCORD_GATEWAY_GRPC_GRPC_PROXY_H_
 
+#include "absl/time/time.h"
 #include "gateway/auth/authorizer.h"
 #include "gateway/backend/backend_table.h"
 #include "grpcpp/generic/async_generic_service.h"
@@ -15,7 +16,9 @@ namespace accord::gateway {
 // Thread-safe; the tables are not owned and must outlive the server.
 class GrpcProxyService : public grpc::CallbackGenericService {
  public:
-  GrpcProxyService(const BackendTable* backends, const Authorizer* authorizer);
+  // Unary calls that arrive without a deadline get `default_deadline` (zero: none).
+  GrpcProxyService(const BackendTable* backends, const Authorizer* authorizer,
+                   absl::Duration default_deadline = absl::ZeroDuration());
 
   grpc::ServerGenericBidiReactor* CreateReactor(
       grpc::GenericCallbackServerContext* context) override;
@@ -23,6 +26,7 @@ class GrpcProxyService : public grpc::CallbackGenericService {
  private:
   const BackendTable* backends_;
   const Authorizer* authorizer_;
+  absl::Duration default_deadline_;
 };
 
 }  // namespace accord::gateway

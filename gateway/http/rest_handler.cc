@@ -64,6 +64,7 @@ struct BackendCall {
   grpc::ByteBuffer request;
   grpc::ByteBuffer response;
   const google::protobuf::MethodDescriptor* method = nullptr;
+  std::unique_ptr<google::protobuf::Message> input;  // kept for the audit trail
 };
 
 HttpResponse RenderBackendAnswer(const BackendCall& call, const grpc::Status& status) {
@@ -86,6 +87,31 @@ HttpResponse RenderBackendAnswer(const BackendCall& call, const grpc::Status& st
 }
 
 }  // namespace
+
+absl::Status ApplyRequestLimits(absl::string_view idempotency_key,
+                                google::protobuf::Message& request) {
+  const google::protobuf::Descriptor* type = request.GetDescriptor();
+  const google::protobuf::Reflection* reflection = request.GetReflection();
+  using google::protobuf::FieldDescriptor;
+  if (const FieldDescriptor* size = type->FindFieldByName("page_size");
+      size != nullptr && size->cpp_type() == FieldDescriptor::CPPTYPE_INT32 &&
+      reflection->GetInt32(request, size) > kMaxPageSize) {
+    reflection->SetInt32(&request, size, kMaxPageSize);
+  }
+  if (idempotency_key.empty()) return absl::OkStatus();
+  const FieldDescriptor* field = type->FindFieldByName("request_id");
+  if (field == nullptr || field->type() != FieldDescriptor::TYPE_STRING) return absl::OkStatus();
+  if (idempotency_key.size() > 128) {
+    return api::InvalidField("Idempotency-Key", "must be at most 128 characters");
+  }
+  std::string given = reflection->GetString(request, field);
+  if (!given.empty() && given != idempotency_key) {
+    return api::InvalidField("Idempotency-Key",
+                             "differs from the request's request_id; send one or the other");
+  }
+  reflection->SetString(&request, field, std::string(idempotency_key));
+  return absl::OkStatus();
+}
 
 HttpResponse ErrorResponse(const HttpError& error) {
   return PlainText(error.http_status, error.json, "application/json");
@@ -114,6 +140,10 @@ void RestHandler::Handle(HttpRequest request, std::function<void(HttpResponse)> 
   absl::string_view query =
       question == absl::string_view::npos ? absl::string_view() : target.substr(question + 1);
 
+  if (request.method == "GET" && path == "/openapi.json" && !openapi_json_.empty()) {
+    auto finish = Recorded(request, std::string(path), request_id, std::move(done));
+    return finish(PlainText(200, openapi_json_, "application/json"));
+  }
   if (request.method == "GET" && (path == "/healthz" || path == "/metrics")) {
     auto finish = Recorded(request, std::string(path), request_id, std::move(done));
     if (path == "/metrics") {
@@ -143,14 +173,33 @@ void RestHandler::Handle(HttpRequest request, std::function<void(HttpResponse)> 
   const Route& route = *match.route;
   auto finish = Recorded(request, route.Label(), request_id, std::move(done));
   std::string grpc_path = route.GrpcPath();
-  if (absl::Status allowed = authorizer_->Authorize(absl::string_view(grpc_path).substr(1),
-                                                    request.headers);
-      !allowed.ok()) {
-    return finish(ErrorResponse(HttpErrorFromStatus(allowed)));
-  }
+  absl::string_view method = absl::string_view(grpc_path).substr(1);
+  auto admission = std::make_shared<Admission>(authorizer_->Admit(method, request.headers));
+  auto refuse = [&](const absl::Status& status, const google::protobuf::Message* input) {
+    authorizer_->Record(method, *admission, input, request_id, status, "REST");
+    HttpResponse response = ErrorResponse(HttpErrorFromStatus(status));
+    if (absl::Duration wait = api::RetryDelayOf(status); wait > absl::ZeroDuration()) {
+      response.headers.emplace_back(
+          "Retry-After", std::to_string(static_cast<int64_t>(absl::ToDoubleSeconds(
+                             absl::Ceil(wait, absl::Seconds(1))))));
+    }
+    finish(std::move(response));
+  };
+  if (!admission->status.ok()) return refuse(admission->status, nullptr);
   absl::StatusOr<std::unique_ptr<google::protobuf::Message>> input =
       BuildRequest(route, match.bindings, query, request.body);
   if (!input.ok()) return finish(ErrorResponse(HttpErrorFromStatus(input.status())));
+  if (absl::Status limited = ApplyRequestLimits(HeaderValue(request.headers, "idempotency-key"),
+                                                **input);
+      !limited.ok()) {
+    return finish(ErrorResponse(HttpErrorFromStatus(limited)));
+  }
+  if (admission->check_request) {
+    if (absl::Status allowed = authorizer_->AuthorizeRequest(method, *admission, **input);
+        !allowed.ok()) {
+      return refuse(allowed, input->get());
+    }
+  }
 
   grpc::GenericStub* stub = backends_->StubForPath(grpc_path);
   if (stub == nullptr) {
@@ -163,19 +212,21 @@ void RestHandler::Handle(HttpRequest request, std::function<void(HttpResponse)> 
   call->context.set_deadline(std::chrono::system_clock::now() +
                              absl::ToChronoMilliseconds(backend_deadline_));
   call->context.AddMetadata(std::string(kRequestIdHeader), request_id);
-  // The caller's identity, as services read it (common/server/caller.h). Until the
-  // authentication issue lands the gateway passes what the client says; then the
-  // Authorizer will set these from the verified credential instead.
-  for (const char* header : {server::kOfficerHeader, server::kRolesHeader}) {
-    auto it = request.headers.find(header);
-    if (it != request.headers.end()) call->context.AddMetadata(header, it->second);
-  }
+  // The caller's identity as the gateway verified it (common/server/caller.h); whatever the
+  // client sent under x-accord-* never reaches a service.
+  for (const auto& [key, value] : admission->metadata) call->context.AddMetadata(key, value);
   bool own_buffer = false;
   grpc::Status serialized = grpc::SerializationTraits<google::protobuf::Message>::Serialize(
       **input, &call->request, &own_buffer);
   if (!serialized.ok()) return finish(ErrorResponse(HttpErrorFromGrpc(serialized)));
+  call->input = *std::move(input);
   stub->UnaryCall(&call->context, grpc_path, grpc::StubOptions(), &call->request,
-                  &call->response, [call, finish = std::move(finish)](grpc::Status status) {
+                  &call->response,
+                  [this, call, admission, request_id, grpc_path,
+                   finish = std::move(finish)](grpc::Status status) {
+                    authorizer_->Record(absl::string_view(grpc_path).substr(1), *admission,
+                                        call->input.get(), request_id,
+                                        api::FromGrpcStatus(status), "REST");
                     finish(RenderBackendAnswer(*call, status));
                   });
 }

@@ -11,7 +11,9 @@
 #include <utility>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "google/protobuf/message.h"
 #include "gateway/auth/authorizer.h"
 #include "gateway/backend/backend_table.h"
 #include "gateway/transcoder/http_errors.h"
@@ -50,16 +52,30 @@ class RestHandler {
   // recording metrics and logging like Handle.
   HttpResponse Refuse(const HttpRequest& request, const HttpError& error) const;
 
+  // The document served at GET /openapi.json (gateway/openapi). Call before serving.
+  void SetOpenApi(std::string json) { openapi_json_ = std::move(json); }
+
   // /healthz answers 503 once draining starts, so load balancers stop sending.
   void SetServing(bool serving) { serving_.store(serving); }
 
  private:
+  std::string openapi_json_;
   const RouteTable* routes_;
   const BackendTable* backends_;
   const Authorizer* authorizer_;
   absl::Duration backend_deadline_;
   std::atomic<bool> serving_{true};
 };
+
+// The largest page a list request is forwarded with; larger page_size values are clamped.
+inline constexpr int kMaxPageSize = 1000;
+
+// Clamps `request`'s page_size to kMaxPageSize and, when the method has a request_id field,
+// sets it from the Idempotency-Key header (AIP-155), so a retried POST never creates twice.
+// INVALID_ARGUMENT naming "Idempotency-Key" when it is over 128 characters or contradicts a
+// request_id given in the request itself.
+absl::Status ApplyRequestLimits(absl::string_view idempotency_key,
+                                google::protobuf::Message& request);
 
 // `error` as an application/json response.
 HttpResponse ErrorResponse(const HttpError& error);

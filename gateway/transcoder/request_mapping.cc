@@ -300,7 +300,19 @@ absl::Status ApplyJsonBody(absl::string_view json, absl::string_view body_field,
     parsed = FromProtobuf(google::protobuf::util::JsonStringToMessage(
         absl::StrCat("{", telemetry::JsonQuote(body_field), ":", json, "\n}"), wrapper.get(),
         options));
-    if (parsed.ok()) message.MergeFrom(*wrapper);
+    if (parsed.ok()) {
+      // A body such as `{...},"requestId":"x"` would parse too, setting fields outside the
+      // body field; refuse anything but the body field itself.
+      std::vector<const FieldDescriptor*> set;
+      wrapper->GetReflection()->ListFields(*wrapper, &set);
+      for (const FieldDescriptor* field : set) {
+        if (field->name() != body_field) {
+          return api::InvalidField("body", absl::StrCat("must be one JSON value, the ", body_field,
+                                                   " to send; found more after it"));
+        }
+      }
+      message.MergeFrom(*wrapper);
+    }
   }
   return parsed.ok() ? absl::OkStatus() : JsonError(parsed);
 }

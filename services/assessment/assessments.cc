@@ -338,6 +338,11 @@ absl::StatusOr<v1::Screening> Assessments::CreateScreening(
     }
   }
   if (!violations.empty()) return api::InvalidFields(violations);
+  if (auto replay = storage::Replayed<v1::Screening>(*store_, "CreateScreening",
+                                                     request.request_id(),
+                                                     api::RequestFingerprint(request))) {
+    return *replay;
+  }
   if (auto facts = lookup_->Lookup(request.parent()); !facts.ok()) return facts.status();
 
   return CreateOnce<v1::Screening>(
@@ -381,6 +386,11 @@ absl::StatusOr<v1::Assessment> Assessments::CreateAssessment(
   *input.mutable_answers() = request.assessment().answers();
   auto assessed = Assess(input, *protocol);
   if (!assessed.ok()) return api::PrefixFields(assessed.status(), "assessment.");
+  if (auto replay = storage::Replayed<v1::Assessment>(*store_, "CreateAssessment",
+                                                      request.request_id(),
+                                                      api::RequestFingerprint(request))) {
+    return *replay;
+  }
   if (auto facts = lookup_->Lookup(request.parent()); !facts.ok()) return facts.status();
 
   return CreateOnce<v1::Assessment>(
@@ -433,6 +443,13 @@ absl::StatusOr<v1::Assessment> Assessments::ModerateAssessment(
         v1::Assessment assessment;
         if (absl::Status s = Decode(bytes, &assessment); !s.ok()) return s;
         if (absl::Status s = CheckEtag(request.etag(), assessment.etag()); !s.ok()) return s;
+        auto latest = LatestAssessment(parsed->partnership_id);
+        if (!latest.ok()) return latest.status();
+        if (latest->name() != assessment.name()) {
+          return api::Error(absl::StatusCode::kFailedPrecondition, "SUPERSEDED",
+                            absl::StrCat("name: ", assessment.name(), " was superseded by ",
+                                         latest->name(), "; moderate the latest assessment"));
+        }
         auto protocol = ProtocolVersion(assessment.protocol(), assessment.protocol_version());
         if (!protocol.ok()) return protocol.status();
         v1::Moderation* moderation = assessment.mutable_moderation();
@@ -466,7 +483,7 @@ absl::StatusOr<v1::Assessment> Assessments::LatestAssessment(
   return assessment;
 }
 
-absl::StatusOr<std::pair<v1::Requirements, v1::Protocol>> Assessments::CurrentRequirements(
+absl::StatusOr<Assessments::Current> Assessments::CurrentRequirements(
     const std::string& partnership_id) {
   auto assessment = LatestAssessment(partnership_id);
   if (!assessment.ok()) return assessment.status();
@@ -474,10 +491,33 @@ absl::StatusOr<std::pair<v1::Requirements, v1::Protocol>> Assessments::CurrentRe
   if (!facts.ok()) return facts.status();
   auto protocol = ProtocolVersion(assessment->protocol(), assessment->protocol_version());
   if (!protocol.ok()) return protocol.status();
-  v1::Requirements requirements = RequirementsFor(
-      assessment->final_tier(), facts->key_partnership, assessment->accountable_body(), *protocol);
-  requirements.set_name(absl::StrCat(kPartnerships, partnership_id, "/requirements"));
-  return std::make_pair(std::move(requirements), *std::move(protocol));
+  Current current;
+  current.requirements = RequirementsFor(assessment->final_tier(), facts->key_partnership,
+                                         assessment->accountable_body(), *protocol);
+  current.requirements.set_name(absl::StrCat(kPartnerships, partnership_id, "/requirements"));
+  current.assessment = *std::move(assessment);
+  current.protocol = *std::move(protocol);
+  return current;
+}
+
+absl::Status Assessments::CheckStillCurrent(const std::string& partnership_id,
+                                            const Current& current,
+                                            const v1::Evaluation& evaluation) const {
+  auto latest = LatestAssessment(partnership_id);
+  if (!latest.ok()) return latest.status();
+  if (latest->etag() != current.assessment.etag()) {
+    return api::Error(absl::StatusCode::kAborted, "REASSESSED",
+                      "the partnership was re-assessed while this was decided; retry");
+  }
+  if (evaluation.kind() != current.requirements.document()) {
+    return api::Error(
+        absl::StatusCode::kFailedPrecondition, "WRONG_DOCUMENT",
+        absl::StrCat("name: the partnership's ", v1::Tier_Name(current.assessment.final_tier()),
+                     " tier now requires a ",
+                     v1::EvaluationKind_Name(current.requirements.document()), ", not a ",
+                     v1::EvaluationKind_Name(evaluation.kind()), "; start a new evaluation"));
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<v1::Requirements> Assessments::GetRequirements(const std::string& name) {
@@ -490,7 +530,7 @@ absl::StatusOr<v1::Requirements> Assessments::GetRequirements(const std::string&
   }
   auto current = CurrentRequirements(parts[1]);
   if (!current.ok()) return current.status();
-  return current->first;
+  return current->requirements;
 }
 
 absl::StatusOr<v1::Evaluation> Assessments::CreateEvaluation(
@@ -499,7 +539,8 @@ absl::StatusOr<v1::Evaluation> Assessments::CreateEvaluation(
   if (!partnership_id.ok()) return partnership_id.status();
   auto current = CurrentRequirements(*partnership_id);
   if (!current.ok()) return current.status();
-  const auto& [requirements, protocol] = *current;
+  const v1::Requirements& requirements = current->requirements;
+  const v1::Protocol& protocol = current->protocol;
   v1::Evaluation evaluation;
   if (absl::Status s = api::ApplyFieldMask({}, request.evaluation(), EvaluationWritableFields(),
                                            &evaluation);
@@ -591,7 +632,7 @@ absl::StatusOr<v1::Evaluation> Assessments::UpdateEvaluation(
           return s;
         }
         evaluation.mutable_business_case()->set_signed_by(signed_by);
-        Refresh(evaluation, current->first, current->second);
+        Refresh(evaluation, current->requirements, current->protocol);
         return std::string();
       });
 }
@@ -607,7 +648,11 @@ absl::StatusOr<v1::Evaluation> Assessments::SubmitEvaluation(
   return ChangeEvaluation(
       "SubmitEvaluation", request.name(), request.etag(), request.request_id(), request,
       [&](v1::Evaluation& evaluation) -> absl::StatusOr<std::string> {
-        Refresh(evaluation, current->first, current->second);
+        if (absl::Status s = CheckStillCurrent(parsed->partnership_id, *current, evaluation);
+            !s.ok()) {
+          return s;
+        }
+        Refresh(evaluation, current->requirements, current->protocol);
         std::vector<std::string> missing(evaluation.missing_items().begin(),
                                          evaluation.missing_items().end());
         if (absl::Status s = CheckSubmit(evaluation, missing); !s.ok()) return s;
@@ -628,7 +673,11 @@ absl::StatusOr<v1::Evaluation> Assessments::SignOffEvaluation(
   return ChangeEvaluation(
       "SignOffEvaluation", request.name(), request.etag(), request.request_id(), request,
       [&](v1::Evaluation& evaluation) -> absl::StatusOr<std::string> {
-        auto signed_off = ApplySignOff(evaluation, current->first, current->second,
+        if (absl::Status s = CheckStillCurrent(parsed->partnership_id, *current, evaluation);
+            !s.ok()) {
+          return s;
+        }
+        auto signed_off = ApplySignOff(evaluation, current->requirements, current->protocol,
                                        request.role(), caller.officer, RolesOf(caller),
                                        request.executive_decision(), Now());
         if (!signed_off.ok()) return signed_off.status();
@@ -650,7 +699,7 @@ absl::StatusOr<v1::Evaluation> Assessments::RejectEvaluation(
       "RejectEvaluation", request.name(), request.etag(), request.request_id(), request,
       [&](v1::Evaluation& evaluation) -> absl::StatusOr<std::string> {
         auto rejected = ApplyRejection(evaluation, request.reason(), caller.officer,
-                                       RolesOf(caller), current->first);
+                                       RolesOf(caller), current->requirements);
         if (!rejected.ok()) return rejected.status();
         evaluation = *std::move(rejected);
         return std::string("rejected");

@@ -73,10 +73,20 @@ class Assessments {
   absl::StatusOr<v1::Protocol> ProtocolVersion(const std::string& name, int version) const;
   // The latest assessment of partnership `partnership_id`; FAILED_PRECONDITION when none.
   absl::StatusOr<v1::Assessment> LatestAssessment(const std::string& partnership_id) const;
-  // Requirements of the partnership now: its latest assessment, its key flag, that
-  // assessment's protocol version.
-  absl::StatusOr<std::pair<v1::Requirements, v1::Protocol>> CurrentRequirements(
-      const std::string& partnership_id);
+  // What a partnership's documents are judged against now: its latest assessment, the
+  // requirements that assessment and the partnership's key flag give, and the protocol
+  // version the assessment used.
+  struct Current {
+    v1::Assessment assessment;
+    v1::Requirements requirements;
+    v1::Protocol protocol;
+  };
+  absl::StatusOr<Current> CurrentRequirements(const std::string& partnership_id);
+  // Inside a change: ABORTED when the partnership was re-assessed since `current` was read
+  // (the key-flag lookup cannot run under the writer lock), FAILED_PRECONDITION when the
+  // evaluation is not the document its tier now requires.
+  absl::Status CheckStillCurrent(const std::string& partnership_id, const Current& current,
+                                 const v1::Evaluation& evaluation) const;
   // Loads an evaluation, lets `decide` change it, and commits it with an event.
   using EvaluationChange = std::function<absl::StatusOr<std::string>(v1::Evaluation&)>;
   absl::StatusOr<v1::Evaluation> ChangeEvaluation(absl::string_view method,

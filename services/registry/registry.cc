@@ -17,8 +17,10 @@
 #include "common/api/request_id.h"
 #include "google/protobuf/util/time_util.h"
 #include "common/storage/feed_follower.h"
+#include "common/telemetry/log.h"
 #include "services/registry/domain/assessment_reaction.h"
 #include "services/registry/domain/partnership_rules.h"
+#include "services/registry/domain/register_csv.h"
 
 namespace accord::registry {
 namespace {
@@ -132,6 +134,18 @@ std::string NewId() {
   return absl::StrFormat("p-%016x", absl::Uniform<uint64_t>(*gen));
 }
 
+// The partnership as the public may filter it: confidential groups blanked.
+v1::Partnership Redacted(const v1::Partnership& p) {
+  v1::Partnership out = p;
+  for (int group : p.confidential_groups()) {
+    if (group == v1::LEAD) {
+      out.clear_lead_service();
+      out.clear_lead_officer();
+    }
+  }
+  return out;
+}
+
 struct Order {
   bool by_time = false;
   bool descending = false;
@@ -161,8 +175,11 @@ absl::Status CheckEtag(absl::string_view given, const v1::Partnership& current) 
 
 // Reads one page of partnerships matching `request`, in the requested order, examining at
 // most kScanBudget records.
+// `public_view`: the filter sees only what the public view shows (a confidential lead
+// service is blank to it) and no index on a confidential field drives the scan, so a filter
+// cannot reveal a withheld field.
 absl::StatusOr<std::pair<std::vector<v1::Partnership>, std::string>> ReadPage(
-    const storage::Store& store, const v1::ListPartnershipsRequest& request) {
+    const storage::Store& store, const v1::ListPartnershipsRequest& request, bool public_view) {
   auto page_size = api::EffectivePageSize(request.page_size(), kDefaultPageSize, kMaxPageSize);
   if (!page_size.ok()) return page_size.status();
   auto filter = api::ParseFilter(request.filter(), Schema());
@@ -187,6 +204,7 @@ absl::StatusOr<std::pair<std::vector<v1::Partnership>, std::string>> ReadPage(
         std::end(kIndexedFields)) {
       continue;
     }
+    if (public_view && c.field == "lead_service") continue;
     family = kIndex;
     prefix = absl::StrCat("f", Sep(), c.field, Sep(), c.value, Sep(), order->by_time ? "u" : "n",
                           Sep());
@@ -240,7 +258,8 @@ absl::StatusOr<std::pair<std::vector<v1::Partnership>, std::string>> ReadPage(
       if (loaded.ok()) loaded = LoadFrom(bytes, &p);
     }
     if (!loaded.ok()) return loaded;
-    if (api::Matches(*filter, [&](absl::string_view field) { return FieldValue(p, field); })) {
+    const v1::Partnership& seen = public_view ? Redacted(p) : p;
+    if (api::Matches(*filter, [&](absl::string_view field) { return FieldValue(seen, field); })) {
       page.push_back(std::move(p));
     }
     if (desc) {
@@ -317,7 +336,7 @@ absl::StatusOr<v1::Partnership> Registry::Get(const std::string& name) const {
 
 absl::StatusOr<v1::ListPartnershipsResponse> Registry::List(
     const v1::ListPartnershipsRequest& request) const {
-  auto page = ReadPage(*store_, request);
+  auto page = ReadPage(*store_, request, /*public_view=*/false);
   if (!page.ok()) return page.status();
   v1::ListPartnershipsResponse response;
   for (auto& p : page->first) *response.add_partnerships() = std::move(p);
@@ -374,6 +393,7 @@ absl::StatusOr<v1::Partnership> Registry::Update(const v1::UpdatePartnershipRequ
     return api::InvalidField("etag", "differs from partnership.etag; send one of them");
   }
   std::string etag = request.etag().empty() ? patch.etag() : request.etag();
+  if (absl::Status s = IdFromName(patch.name(), "partnership.name").status(); !s.ok()) return s;
   return Mutate(
       "UpdatePartnership", patch.name(), etag, request.request_id(), request,
       events::v1::UPDATED, [&](v1::Partnership& p) -> absl::Status {
@@ -423,8 +443,8 @@ absl::StatusOr<v1::Partnership> Registry::Transition(
     const v1::TransitionPartnershipRequest& request) {
   return Mutate("TransitionPartnership", request.name(), request.etag(), request.request_id(),
                 request, events::v1::STATE_CHANGED, [&](v1::Partnership& p) -> absl::Status {
-                  if (absl::Status s = CheckTransition(p.state(), request.state(),
-                                                       request.reason());
+                  if (absl::Status s = CheckRequestedTransition(p.state(), request.state(),
+                                                                request.reason());
                       !s.ok()) {
                     return s;
                   }
@@ -470,6 +490,197 @@ absl::StatusOr<v1::Partnership> Registry::AddAnnualSummary(
                 });
 }
 
+absl::StatusOr<v1::Partnership> Registry::RecordFinancialYear(
+    const v1::RecordFinancialYearRequest& request) {
+  if (absl::Status s = ValidateFinancialYear(request.financial_year(), "financial_year.");
+      !s.ok()) {
+    return s;
+  }
+  return Mutate("RecordFinancialYear", request.name(), "", request.request_id(), request,
+                events::v1::UPDATED, [&](v1::Partnership& p) -> absl::Status {
+                  if (absl::Status s = RefuseIfClosed(p); !s.ok()) return s;
+                  v1::FinancialYear year = request.financial_year();
+                  *year.mutable_update_time() =
+                      TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(absl::Now()));
+                  auto* years = p.mutable_financial_years();
+                  auto it = std::find_if(years->begin(), years->end(), [&](const auto& y) {
+                    return y.start_year() == year.start_year();
+                  });
+                  if (it != years->end()) {
+                    *it = std::move(year);
+                  } else {
+                    *years->Add() = std::move(year);
+                    std::sort(years->begin(), years->end(), [](const auto& a, const auto& b) {
+                      return a.start_year() < b.start_year();
+                    });
+                  }
+                  return absl::OkStatus();
+                });
+}
+
+namespace {
+
+constexpr int kMaxImportRows = 5000;
+
+absl::Status ImportRefused(const std::vector<RowProblem>& problems) {
+  std::vector<api::FieldViolation> violations;
+  for (const RowProblem& p : problems) {
+    std::string field = p.row == 0 ? "csv"
+                                   : absl::StrCat("rows[", p.row, "]",
+                                                  p.column.empty() ? "" : ".", p.column);
+    violations.push_back({std::move(field), p.description});
+  }
+  return api::InvalidFields(violations);
+}
+
+}  // namespace
+
+absl::StatusOr<v1::ImportPartnershipsResponse> Registry::Import(
+    const v1::ImportPartnershipsRequest& request) {
+  if (absl::Status s = api::ValidateRequestId(request.request_id()); !s.ok()) return s;
+  if (request.csv().empty()) return api::InvalidField("csv", "is required");
+  RegisterImport parsed = ReadRegisterCsv(request.csv());
+  int row_count = static_cast<int>(parsed.rows.size());
+  for (const auto& p : parsed.problems) row_count = std::max(row_count, p.row - 1);
+  if (row_count > kMaxImportRows) {
+    return api::InvalidField("csv", absl::StrCat("holds ", row_count, " rows; import at most ",
+                                                 kMaxImportRows, " at a time"));
+  }
+  // Ids already taken; checked again inside the batch, where it counts.
+  auto taken = [&](const ImportRow& row, auto&& read) -> absl::StatusOr<bool> {
+    std::string bytes;
+    absl::Status found = read(row.id, &bytes);
+    if (absl::IsNotFound(found)) return false;
+    if (!found.ok()) return found;
+    return true;
+  };
+  auto existing_problems = [&](auto&& read) -> absl::StatusOr<std::vector<RowProblem>> {
+    std::vector<RowProblem> problems;
+    for (const ImportRow& row : parsed.rows) {
+      auto exists = taken(row, read);
+      if (!exists.ok()) return exists.status();
+      if (*exists) {
+        problems.push_back({row.row, "partnership_id",
+                            absl::StrCat("a partnership with id '", row.id,
+                                         "' is already in the register")});
+      }
+    }
+    return problems;
+  };
+  auto merged = [&](std::vector<RowProblem> more) {
+    std::vector<RowProblem> all = parsed.problems;
+    all.insert(all.end(), more.begin(), more.end());
+    std::stable_sort(all.begin(), all.end(),
+                     [](const RowProblem& a, const RowProblem& b) { return a.row < b.row; });
+    return all;
+  };
+
+  v1::ImportPartnershipsResponse response;
+  response.set_row_count(row_count);
+  if (request.validate_only()) {
+    auto more = existing_problems([&](const std::string& id, std::string* bytes) {
+      return store_->Get(kRecords, id, bytes);
+    });
+    if (!more.ok()) return more.status();
+    for (const RowProblem& p : merged(*std::move(more))) {
+      auto* problem = response.add_problems();
+      problem->set_row(p.row);
+      problem->set_column(p.column);
+      problem->set_description(p.description);
+    }
+    return response;
+  }
+  if (!parsed.problems.empty()) return ImportRefused(merged({}));
+  if (parsed.rows.empty()) return api::InvalidField("csv", "holds no rows below the header");
+
+  auto written = store_->WriteOnce(
+      "ImportPartnerships", request.request_id(), api::RequestFingerprint(request),
+      [&](storage::Change& change) -> absl::StatusOr<std::string> {
+        auto more = existing_problems([&](const std::string& id, std::string* bytes) {
+          return change.Get(kRecords, id, bytes);
+        });
+        if (!more.ok()) return more.status();
+        if (!more->empty()) return ImportRefused(merged(*std::move(more)));
+        v1::ImportPartnershipsResponse done = response;
+        for (ImportRow& row : parsed.rows) {
+          v1::Partnership& p = row.partnership;
+          Stamp(p, change.sequence());
+          *p.mutable_create_time() = p.update_time();
+          PutRecord(change, nullptr, p);
+          change.Emit(events::v1::CREATED, p.name(), p, request.request_id(), "imported");
+          done.add_created(p.name());
+        }
+        return done.SerializeAsString();
+      });
+  if (!written.ok()) return written.status();
+  v1::ImportPartnershipsResponse out;
+  if (!out.ParseFromString(*written)) {
+    return api::Error(absl::StatusCode::kDataLoss, "STORAGE_CORRUPT",
+                      "a stored import response cannot be decoded");
+  }
+  return out;
+}
+
+namespace {
+
+// Calls `each` with every partnership in name order, read from one snapshot.
+absl::Status ForEachPartnership(const storage::Store& store,
+                                const std::function<void(v1::Partnership&)>& each) {
+  const rocksdb::Snapshot* snapshot = store.GetSnapshot();
+  auto release = absl::Cleanup([&] { store.ReleaseSnapshot(snapshot); });
+  auto it = store.NewIterator(kRecords, snapshot);
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    v1::Partnership p;
+    if (absl::Status s = LoadFrom(it->value().ToString(), &p); !s.ok()) return s;
+    each(p);
+  }
+  return storage::FromRocks(it->status(), "export partnerships");
+}
+
+absl::StatusOr<bool> WantsCsv(absl::string_view format) {
+  if (format.empty() || format == "csv") return true;
+  if (format == "json") return false;
+  return api::InvalidField("format", absl::StrCat("must be csv or json; got '", format, "'"));
+}
+
+}  // namespace
+
+absl::StatusOr<v1::ExportPartnershipsResponse> Registry::Export(
+    const v1::ExportPartnershipsRequest& request) const {
+  auto csv = WantsCsv(request.format());
+  if (!csv.ok()) return csv.status();
+  v1::ExportPartnershipsResponse response;
+  if (*csv) response.mutable_csv()->append(RegisterCsvHeader());
+  absl::Status read = ForEachPartnership(*store_, [&](v1::Partnership& p) {
+    response.set_count(response.count() + 1);
+    if (*csv) {
+      response.mutable_csv()->append(RegisterCsvRow(p));
+    } else {
+      *response.add_partnerships() = std::move(p);
+    }
+  });
+  if (!read.ok()) return read;
+  return response;
+}
+
+absl::StatusOr<v1::ExportPublicPartnershipsResponse> Registry::ExportPublic(
+    const v1::ExportPartnershipsRequest& request) const {
+  auto csv = WantsCsv(request.format());
+  if (!csv.ok()) return csv.status();
+  v1::ExportPublicPartnershipsResponse response;
+  if (*csv) response.mutable_csv()->append(PublicRegisterCsvHeader());
+  absl::Status read = ForEachPartnership(*store_, [&](v1::Partnership& p) {
+    response.set_count(response.count() + 1);
+    if (*csv) {
+      response.mutable_csv()->append(PublicRegisterCsvRow(PublicView(p)));
+    } else {
+      *response.add_partnerships() = PublicView(p);
+    }
+  });
+  if (!read.ok()) return read;
+  return response;
+}
+
 absl::StatusOr<v1::PublicPartnership> Registry::GetPublic(const std::string& name) const {
   auto p = Get(name);
   if (!p.ok()) return p.status();
@@ -478,7 +689,7 @@ absl::StatusOr<v1::PublicPartnership> Registry::GetPublic(const std::string& nam
 
 absl::StatusOr<v1::ListPublicPartnershipsResponse> Registry::ListPublic(
     const v1::ListPartnershipsRequest& request) const {
-  auto page = ReadPage(*store_, request);
+  auto page = ReadPage(*store_, request, /*public_view=*/true);
   if (!page.ok()) return page.status();
   v1::ListPublicPartnershipsResponse response;
   for (const auto& p : page->first) *response.add_partnerships() = PublicView(p);
@@ -498,7 +709,16 @@ absl::Status Registry::FollowAssessment(const events::v1::Event& event) {
     v1::Partnership before;
     if (absl::Status s = LoadFrom(bytes, &before); !s.ok()) return s;
     std::optional<v1::Partnership> after = ReactToAssessment(before, event);
-    if (!after) return absl::OkStatus();
+    if (!after) {
+      // Expected for repeats (a second assessment of the same tier); otherwise the register
+      // and the assessment service disagree, which the keeper should see.
+      telemetry::Log("info", "assessment event changes nothing",
+                     {{"partnership", name},
+                      {"action", event.action()},
+                      {"state", v1::State_Name(before.state())},
+                      {"sequence", absl::StrCat(event.sequence())}});
+      return absl::OkStatus();
+    }
     Stamp(*after, change.sequence());
     PutRecord(change, &before, *after);
     change.Emit(after->state() != before.state() ? events::v1::STATE_CHANGED

@@ -38,6 +38,25 @@ class Registry {
   absl::StatusOr<v1::Partnership> AddMeetingNote(const v1::AddMeetingNoteRequest& request);
   absl::StatusOr<v1::Partnership> AddAnnualSummary(const v1::AddAnnualSummaryRequest& request);
 
+  // Finance's figures for one financial year, replacing that year's; INVALID_ARGUMENT naming
+  // the field for a negative amount or an implausible year.
+  absl::StatusOr<v1::Partnership> RecordFinancialYear(
+      const v1::RecordFinancialYearRequest& request);
+
+  // CSV import (docs/csv.md). validate_only: every problem reported, nothing written.
+  // Otherwise one batch creates every row with its CREATED event, or nothing is written and
+  // the result is INVALID_ARGUMENT listing every bad row and field ("rows[3].display_name");
+  // ids already in the register count as bad rows.
+  absl::StatusOr<v1::ImportPartnershipsResponse> Import(
+      const v1::ImportPartnershipsRequest& request);
+
+  // The register (or its public view) as CSV or JSON, read from one snapshot record by
+  // record: writers are never held up.
+  absl::StatusOr<v1::ExportPartnershipsResponse> Export(
+      const v1::ExportPartnershipsRequest& request) const;
+  absl::StatusOr<v1::ExportPublicPartnershipsResponse> ExportPublic(
+      const v1::ExportPartnershipsRequest& request) const;
+
   absl::StatusOr<v1::PublicPartnership> GetPublic(const std::string& name) const;
   absl::StatusOr<v1::ListPublicPartnershipsResponse> ListPublic(
       const v1::ListPartnershipsRequest& request) const;

@@ -54,6 +54,30 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::AddAnnualSummary(
   return Reply(ctx, registry_->AddAnnualSummary(*request), response);
 }
 
+grpc::ServerUnaryReactor* RegistryServiceImpl::RecordFinancialYear(
+    grpc::CallbackServerContext* ctx, const v1::RecordFinancialYearRequest* request,
+    v1::Partnership* response) {
+  return Reply(ctx, registry_->RecordFinancialYear(*request), response);
+}
+
+grpc::ServerUnaryReactor* RegistryServiceImpl::ImportPartnerships(
+    grpc::CallbackServerContext* ctx, const v1::ImportPartnershipsRequest* request,
+    v1::ImportPartnershipsResponse* response) {
+  return Reply(ctx, registry_->Import(*request), response);
+}
+
+grpc::ServerUnaryReactor* RegistryServiceImpl::ExportPartnerships(
+    grpc::CallbackServerContext* ctx, const v1::ExportPartnershipsRequest* request,
+    v1::ExportPartnershipsResponse* response) {
+  return Reply(ctx, registry_->Export(*request), response);
+}
+
+grpc::ServerUnaryReactor* RegistryServiceImpl::ExportPublicPartnerships(
+    grpc::CallbackServerContext* ctx, const v1::ExportPartnershipsRequest* request,
+    v1::ExportPublicPartnershipsResponse* response) {
+  return Reply(ctx, registry_->ExportPublic(*request), response);
+}
+
 grpc::ServerUnaryReactor* RegistryServiceImpl::GetPublicPartnership(
     grpc::CallbackServerContext* ctx, const v1::GetPartnershipRequest* request,
     v1::PublicPartnership* response) {

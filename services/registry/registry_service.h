@@ -40,6 +40,18 @@ class RegistryServiceImpl final : public v1::RegistryService::CallbackService {
   grpc::ServerUnaryReactor* AddAnnualSummary(grpc::CallbackServerContext* ctx,
                                              const v1::AddAnnualSummaryRequest* request,
                                              v1::Partnership* response) override;
+  grpc::ServerUnaryReactor* RecordFinancialYear(grpc::CallbackServerContext* ctx,
+                                                const v1::RecordFinancialYearRequest* request,
+                                                v1::Partnership* response) override;
+  grpc::ServerUnaryReactor* ImportPartnerships(grpc::CallbackServerContext* ctx,
+                                               const v1::ImportPartnershipsRequest* request,
+                                               v1::ImportPartnershipsResponse* response) override;
+  grpc::ServerUnaryReactor* ExportPartnerships(grpc::CallbackServerContext* ctx,
+                                               const v1::ExportPartnershipsRequest* request,
+                                               v1::ExportPartnershipsResponse* response) override;
+  grpc::ServerUnaryReactor* ExportPublicPartnerships(
+      grpc::CallbackServerContext* ctx, const v1::ExportPartnershipsRequest* request,
+      v1::ExportPublicPartnershipsResponse* response) override;
   grpc::ServerUnaryReactor* GetPublicPartnership(grpc::CallbackServerContext* ctx,
                                                  const v1::GetPartnershipRequest* request,
                                                  v1::PublicPartnership* response) override;

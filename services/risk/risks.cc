@@ -110,7 +110,8 @@ std::string EarliestDueDate(const v1::Risk& risk) {
 // Index entries: the corporate pull queue and the overdue order.
 std::set<std::string> IndexKeys(const v1::Risk& risk, const std::string& key) {
   std::set<std::string> keys;
-  if (risk.escalation().state() == v1::Escalation::PENDING) {
+  auto state = risk.escalation().state();
+  if (state == v1::Escalation::PENDING || state == v1::Escalation::WITHDRAWAL_PENDING) {
     keys.insert(absl::StrCat("pending", Sep(), key));
   }
   std::string due = EarliestDueDate(risk);
@@ -266,17 +267,25 @@ absl::StatusOr<v1::Risk> Risks::CreateRisk(const v1::CreateRiskRequest& request)
   if (absl::Status s = api::ApplyFieldMask({}, request.risk(), WritableFields(), &input); !s.ok()) {
     return s;
   }
-  auto rated = ValidateAndRate(input, context->protocol.risk_matrix(), "risk.");
-  if (!rated.ok()) return rated.status();
+  if (auto rated = ValidateAndRate(input, context->protocol.risk_matrix(), "risk."); !rated.ok()) {
+    return rated.status();
+  }
+  if (auto replay = storage::Replayed<v1::Risk>(*store_, "CreateRisk", request.request_id(),
+                                                api::RequestFingerprint(request))) {
+    return *replay;
+  }
   if (auto facts = lookup_->Lookup(request.parent()); !facts.ok()) return facts.status();
 
   auto bytes = store_->WriteOnce(
       "CreateRisk", request.request_id(), api::RequestFingerprint(request),
       [&](storage::Change& change) -> absl::StatusOr<std::string> {
-        // Major-ness may have changed since it was read; read it again under the lock.
+        // The tier (and with it the matrix) may have changed since it was read; rate again
+        // under the lock, on the matrix the risk is stamped with.
         auto now_context = ContextFor(*partnership_id);
         if (!now_context.ok()) return now_context.status();
-        v1::Risk risk = *rated;
+        auto rated = ValidateAndRate(input, now_context->protocol.risk_matrix(), "risk.");
+        if (!rated.ok()) return rated.status();
+        v1::Risk risk = *std::move(rated);
         std::string id = absl::StrFormat("r%012d", change.sequence());
         risk.set_name(absl::StrCat(request.parent(), "/risks/", id));
         risk.set_state(v1::Risk::OPEN);
@@ -419,8 +428,9 @@ absl::StatusOr<v1::HeatMap> Risks::GetHeatMap(const std::string& name) const {
   }
   auto context = ContextFor(parts[1] == "-" ? "" : parts[1]);
   if (!context.ok()) return context.status();
-  // A council's risk registers hold hundreds of risks, so the map reads them all; the
-  // council-wide map places risks by their levels on the default protocol's matrix.
+  // A council's risk registers hold hundreds of risks, so the map reads them all. It is
+  // drawn on one matrix: the partnership's protocol, or for the council the default one;
+  // risks rated on another matrix are counted as unplaced rather than put in a wrong cell.
   std::vector<v1::Risk> risks;
   std::string prefix = parts[1] == "-" ? "" : absl::StrCat(parts[1], Sep());
   auto it = store_->NewIterator(kRisks);
@@ -431,10 +441,8 @@ absl::StatusOr<v1::HeatMap> Risks::GetHeatMap(const std::string& name) const {
     }
   }
   if (!it->status().ok()) return storage::FromRocks(it->status(), "heat map");
-  v1::HeatMap map = BuildHeatMap(risks, context->protocol.risk_matrix());
+  v1::HeatMap map = BuildHeatMap(risks, context->protocol);
   map.set_name(name);
-  map.set_protocol(context->protocol.name());
-  map.set_protocol_version(context->protocol.version());
   return map;
 }
 
@@ -470,14 +478,16 @@ absl::StatusOr<v1::Risk> Risks::AcknowledgeEscalation(
   return ChangeRisk(
       "AcknowledgeEscalation", request.name(), request.etag(), request.request_id(), request,
       [&](v1::Risk& risk, const Context&) -> absl::StatusOr<std::string> {
-        if (risk.escalation().state() != v1::Escalation::PENDING) {
+        auto state = risk.escalation().state();
+        if (state != v1::Escalation::PENDING && state != v1::Escalation::WITHDRAWAL_PENDING) {
           return api::Error(
               absl::StatusCode::kFailedPrecondition, "NOT_PENDING",
               absl::StrCat("name: ", risk.name(), " is not waiting for the corporate register (",
-                           v1::Escalation::State_Name(risk.escalation().state()), ")"));
+                           v1::Escalation::State_Name(state), ")"));
         }
         v1::Escalation* escalation = risk.mutable_escalation();
-        escalation->set_state(v1::Escalation::ACKNOWLEDGED);
+        escalation->set_state(state == v1::Escalation::PENDING ? v1::Escalation::ACKNOWLEDGED
+                                                               : v1::Escalation::WITHDRAWN);
         escalation->set_corporate_reference(request.corporate_reference());
         escalation->set_corporate_status(request.corporate_status());
         escalation->set_acknowledged_etag(request.etag());

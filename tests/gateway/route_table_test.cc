@@ -26,7 +26,9 @@ TEST(RouteTable, EveryAnnotatedUnaryRegistryMethodGetsARouteAndStreamsDoNot) {
                            "CreatePartnership", "GetPartnership", "ListPartnerships",
                            "UpdatePartnership", "DeletePartnership", "TransitionPartnership",
                            "AddMeetingNote", "AddAnnualSummary", "GetPublicPartnership",
-                           "ListPublicPartnerships", "ListEvents"));
+                           "ListPublicPartnerships", "ListEvents", "RecordFinancialYear",
+                           "ImportPartnerships", "ExportPartnerships",
+                           "ExportPublicPartnerships"));
 }
 
 TEST(RouteTable, GetOfAResourceNameFindsGetPartnershipWithTheNameBound) {

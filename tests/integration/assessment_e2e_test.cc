@@ -54,9 +54,14 @@ class AssessmentEndToEnd : public ::testing::Test {
   void SetUp() override { ASSERT_TRUE(stack_.ok()) << stack_.error(); }
   void TearDown() override { EXPECT_TRUE(stack_.StopGracefully()); }
 
+  // Calls the gateway with the stack's API key; an x-accord-officer with x-accord-roles is
+  // first put in the officer directory (the gateway takes roles from there, not the call).
   HttpResponse Rest(const std::string& method, const std::string& target,
-                    const std::string& body = "",
-                    const std::map<std::string, std::string>& headers = {}) {
+                    const std::string& body = "", std::map<std::string, std::string> headers = {}) {
+    if (headers.count("x-accord-officer") && headers.count("x-accord-roles")) {
+      EXPECT_TRUE(stack_.EnsureOfficer(headers["x-accord-officer"], headers["x-accord-roles"]));
+    }
+    headers.merge(stack_.Auth());
     return HttpCall(stack_.gateway_http_port(), method, target, body, headers);
   }
 

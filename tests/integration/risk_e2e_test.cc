@@ -42,9 +42,14 @@ class RiskEndToEnd : public ::testing::Test {
   void SetUp() override { ASSERT_TRUE(stack_.ok()) << stack_.error(); }
   void TearDown() override { EXPECT_TRUE(stack_.StopGracefully()); }
 
+  // Calls the gateway with the stack's API key; an x-accord-officer with x-accord-roles is
+  // first put in the officer directory (the gateway takes roles from there, not the call).
   HttpResponse Rest(const std::string& method, const std::string& target,
-                    const std::string& body = "",
-                    const std::map<std::string, std::string>& headers = {}) {
+                    const std::string& body = "", std::map<std::string, std::string> headers = {}) {
+    if (headers.count("x-accord-officer") && headers.count("x-accord-roles")) {
+      EXPECT_TRUE(stack_.EnsureOfficer(headers["x-accord-officer"], headers["x-accord-roles"]));
+    }
+    headers.merge(stack_.Auth());
     return HttpCall(stack_.gateway_http_port(), method, target, body, headers);
   }
 
@@ -180,9 +185,21 @@ TEST_F(RiskEndToEnd, OfficerRecordsRisksAndTheCorporateRegisterPullsAndReportsBa
                         {{"x-accord-officer", "ceo"}, {"x-accord-roles", "CHIEF_EXECUTIVE"}});
   ASSERT_EQ(moderated.status, 200) << moderated.body;
   ASSERT_TRUE(WaitForRisk(r.name(), [](const risk::Risk& x) {
-    return x.escalation().state() == risk::Escalation::WITHDRAWN &&
+    return x.escalation().state() == risk::Escalation::WITHDRAWAL_PENDING &&
            x.escalation().corporate_reference() == "CRR-2026-41";
   }));
+  // The withdrawal reaches the corporate register through the same queue.
+  auto withdrawal = FromJson<risk::ListRisksResponse>(Rest("GET", "/v1/escalations:pending").body);
+  ASSERT_EQ(withdrawal.risks_size(), 1);
+  EXPECT_EQ(withdrawal.risks(0).escalation().state(), risk::Escalation::WITHDRAWAL_PENDING);
+  auto withdrawn = Rest("POST", "/v1/" + r.name() + ":acknowledgeEscalation",
+                        absl::StrCat(R"({"etag":")", withdrawal.risks(0).etag(),
+                                     R"(","corporateReference":"CRR-2026-41"})"));
+  ASSERT_EQ(withdrawn.status, 200) << withdrawn.body;
+  EXPECT_EQ(FromJson<risk::Risk>(withdrawn.body).escalation().state(), risk::Escalation::WITHDRAWN);
+  EXPECT_EQ(FromJson<risk::ListRisksResponse>(Rest("GET", "/v1/escalations:pending").body)
+                .risks_size(),
+            0);
 }
 
 TEST_F(RiskEndToEnd, BadRiskInputIsRefusedNamingTheFieldAndWritesNothing) {

@@ -2,8 +2,10 @@
 // RocksDB in a temporary folder.
 #include <thread>
 
+#include "accord/assessment/v1/assessment.pb.h"
 #include "accord/registry/v1/registry_service.grpc.pb.h"
 #include "common/api/errors.h"
+#include "common/storage/feed_follower.h"
 #include "common/storage/store.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/error_info.pb.h"
@@ -67,6 +69,42 @@ class RegistryGrpcTest : public ::testing::Test {
     return stub_->TransitionPartnership(&ctx, request, out);
   }
 
+  // Plays the assessment service's part: feeds the register the event that moves `id`
+  // forward ("screened", "assessed", "submitted", "approved", "rejected").
+  absl::Status Follow(const std::string& id, const std::string& action,
+                      assessment::v1::Tier tier = assessment::v1::MODERATE) {
+    events::v1::Event event;
+    event.set_sequence(++assessment_sequence_);
+    event.set_service("assessment");
+    event.set_action(action);
+    if (action == "screened") {
+      assessment::v1::Screening screening;
+      screening.set_name("partnerships/" + id + "/screenings/s1");
+      screening.set_outcome(assessment::v1::IS_PARTNERSHIP);
+      event.mutable_resource()->PackFrom(screening);
+    } else if (action == "assessed") {
+      assessment::v1::Assessment assessed;
+      assessed.set_name("partnerships/" + id + "/assessments/a1");
+      assessed.set_final_tier(tier);
+      event.mutable_resource()->PackFrom(assessed);
+    } else {
+      assessment::v1::Evaluation evaluation;
+      evaluation.set_name("partnerships/" + id + "/evaluations/e1");
+      evaluation.set_rejection_reason("incomplete business case");
+      event.mutable_resource()->PackFrom(evaluation);
+    }
+    event.set_resource_name("partnerships/" + id + "/record");
+    return registry_->FollowAssessment(event);
+  }
+
+  // Takes `id` from PROPOSED to ACTIVE the way the assessment service does.
+  void Approve(const std::string& id) {
+    for (const char* action : {"screened", "assessed", "submitted", "approved"}) {
+      ASSERT_TRUE(Follow(id, action).ok()) << action;
+    }
+    ASSERT_EQ(registry_->Get("partnerships/" + id)->state(), v1::ACTIVE);
+  }
+
   std::vector<std::string> Names(const v1::ListPartnershipsRequest& request,
                                  std::string* next = nullptr) {
     grpc::ClientContext ctx;
@@ -98,6 +136,7 @@ class RegistryGrpcTest : public ::testing::Test {
   std::unique_ptr<RegistryServiceImpl> service_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<v1::RegistryService::Stub> stub_;
+  int64_t assessment_sequence_ = 0;
 };
 
 TEST_F(RegistryGrpcTest, CreatedPartnershipCanBeReadBack) {
@@ -255,11 +294,9 @@ TEST_F(RegistryGrpcTest, LifeCycleMovesAreCheckedAndRecorded) {
   grpc::Status illegal = Move("life", v1::ACTIVE, &p);
   EXPECT_EQ(illegal.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_THAT(illegal.error_message(), HasSubstr("cannot move to ACTIVE"));
-  for (v1::State s : {v1::SCREENED, v1::ASSESSED, v1::AWAITING_APPROVAL, v1::ACTIVE}) {
-    ASSERT_TRUE(Move("life", s, &p).ok()) << v1::State_Name(s);
-  }
-  EXPECT_EQ(p.state(), v1::ACTIVE);
+  ASSERT_NO_FATAL_FAILURE(Approve("life"));
   EXPECT_EQ(Move("life", v1::EXITING, &p).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  ASSERT_TRUE(Move("life", v1::UNDER_REVIEW, &p).ok());
   ASSERT_TRUE(Move("life", v1::EXITING, &p, "objectives met").ok());
   ASSERT_TRUE(Move("life", v1::CLOSED, &p, "exit complete").ok());
   EXPECT_EQ(p.state_reason(), "exit complete");
@@ -279,6 +316,67 @@ TEST_F(RegistryGrpcTest, LifeCycleMovesAreCheckedAndRecorded) {
   EXPECT_EQ(stub_->DeletePartnership(&ctx2, del, &empty).error_code(),
             grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_TRUE(registry_->Get(p.name()).ok());
+}
+
+TEST_F(RegistryGrpcTest, ScreeningAssessmentAndApprovalStatesCannotBeSetByHand) {
+  v1::Partnership p;
+  ASSERT_TRUE(Create("by-hand", "By hand", &p).ok());
+  grpc::Status screened = Move("by-hand", v1::SCREENED, &p);
+  EXPECT_EQ(screened.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(screened.error_message(), HasSubstr("record a screening"));
+  ASSERT_TRUE(Follow("by-hand", "screened").ok());
+  ASSERT_TRUE(Follow("by-hand", "assessed", assessment::v1::MAJOR).ok());
+  ASSERT_TRUE(Follow("by-hand", "submitted").ok());
+  grpc::Status approved = Move("by-hand", v1::ACTIVE, &p);
+  EXPECT_EQ(approved.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(approved.error_message(), HasSubstr("sign off the evaluation"));
+  auto read = registry_->Get("partnerships/by-hand");
+  EXPECT_EQ(read->state(), v1::AWAITING_APPROVAL);
+  EXPECT_EQ(read->tier(), v1::MAJOR);
+}
+
+TEST_F(RegistryGrpcTest, AFeedEventIsAppliedOnceEvenWhenDeliveredAgain) {
+  v1::Partnership p;
+  ASSERT_TRUE(Create("twice", "Twice", &p).ok());
+  ASSERT_TRUE(Follow("twice", "screened").ok());
+  int64_t after_first = store_->latest_sequence();
+  // The same event again (a follower resuming from an older cursor, say): skipped.
+  --assessment_sequence_;
+  ASSERT_TRUE(Follow("twice", "screened").ok());
+  EXPECT_EQ(store_->latest_sequence(), after_first);
+  auto cursor = storage::ReadCursor(*store_, "assessment");
+  ASSERT_TRUE(cursor.ok());
+  EXPECT_EQ(*cursor, assessment_sequence_);
+  // An event that changes nothing still advances the cursor, with no register event.
+  ASSERT_TRUE(Follow("twice", "approved").ok());
+  EXPECT_EQ(store_->latest_sequence(), after_first);
+  EXPECT_EQ(*storage::ReadCursor(*store_, "assessment"), assessment_sequence_);
+  EXPECT_EQ(registry_->Get("partnerships/twice")->state(), v1::SCREENED);
+}
+
+TEST_F(RegistryGrpcTest, ClosedPartnershipIgnoresLaterAssessments) {
+  v1::Partnership p;
+  ASSERT_TRUE(Create("closing", "Closing", &p).ok());
+  ASSERT_NO_FATAL_FAILURE(Approve("closing"));
+  ASSERT_TRUE(Move("closing", v1::EXITING, &p, "done").ok());
+  ASSERT_TRUE(Move("closing", v1::CLOSED, &p, "done").ok());
+  ASSERT_TRUE(Follow("closing", "assessed", assessment::v1::MAJOR).ok());
+  EXPECT_EQ(registry_->Get("partnerships/closing")->tier(), v1::MODERATE);
+}
+
+TEST_F(RegistryGrpcTest, PublicFilterCannotRevealAConfidentialLeadService) {
+  v1::CreatePartnershipRequest request;
+  request.set_partnership_id("secret-lead");
+  request.mutable_partnership()->set_display_name("Secret lead");
+  request.mutable_partnership()->set_lead_service("Housing");
+  request.mutable_partnership()->add_confidential_groups(v1::LEAD);
+  grpc::ClientContext ctx;
+  v1::Partnership created;
+  ASSERT_TRUE(stub_->CreatePartnership(&ctx, request, &created).ok());
+  v1::ListPartnershipsRequest list;
+  list.set_filter("lead_service = Housing");
+  EXPECT_EQ(registry_->List(list)->partnerships_size(), 1);
+  EXPECT_EQ(registry_->ListPublic(list)->partnerships_size(), 0);
 }
 
 TEST_F(RegistryGrpcTest, ProposedPartnershipCanBeDeleted) {
@@ -302,9 +400,9 @@ TEST_F(RegistryGrpcTest, ListFiltersUsesIndexesAndPagesWithoutRepeats) {
                        i % 2 ? "Housing" : "Leisure")
                     .ok());
   }
-  ASSERT_TRUE(Move("p0-x", v1::SCREENED, &p).ok());
-  ASSERT_TRUE(Move("p2-x", v1::SCREENED, &p).ok());
-  ASSERT_TRUE(Move("p3-x", v1::SCREENED, &p).ok());
+  ASSERT_TRUE(Follow("p0-x", "screened").ok());
+  ASSERT_TRUE(Follow("p2-x", "screened").ok());
+  ASSERT_TRUE(Follow("p3-x", "screened").ok());
 
   v1::ListPartnershipsRequest request;
   request.set_filter("state = SCREENED AND lead_service = Leisure");
@@ -429,7 +527,7 @@ TEST_F(RegistryGrpcTest, MeetingNoteAndSummaryAreValidated) {
 TEST_F(RegistryGrpcTest, ChangeFeedListsAndStreamsEveryChangeInOrder) {
   v1::Partnership p;
   ASSERT_TRUE(Create("feed-a", "A", &p).ok());
-  ASSERT_TRUE(Move("feed-a", v1::SCREENED, &p).ok());
+  ASSERT_TRUE(Follow("feed-a", "screened").ok());
 
   events::v1::ListEventsRequest list;
   grpc::ClientContext ctx;

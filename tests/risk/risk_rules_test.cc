@@ -147,22 +147,32 @@ TEST(Escalation, TakenRiskIsOfferedAgainOnlyWhenItChanges) {
   EXPECT_EQ(changed.escalation().state(), v1::Escalation::PENDING);
 }
 
-TEST(Escalation, WithdrawnWhenNoLongerMajorOrClosedButHistoryKept) {
+TEST(Escalation, WithdrawalOfATakenRiskIsQueuedForTheCorporateRegister) {
   v1::Risk risk = ValidRisk();
   risk.set_state(v1::Risk::OPEN);
   risk.mutable_escalation()->set_state(v1::Escalation::ACCEPTED);
   risk.mutable_escalation()->set_corporate_reference("CRR-17");
   v1::Risk after = risk;
   UpdateEscalation(&risk, false, after);
-  EXPECT_EQ(after.escalation().state(), v1::Escalation::WITHDRAWN);
+  EXPECT_EQ(after.escalation().state(), v1::Escalation::WITHDRAWAL_PENDING);
   EXPECT_EQ(after.escalation().corporate_reference(), "CRR-17");
+  EXPECT_THAT(after.recorded_in(), ::testing::ElementsAre("SERVICE_PLAN"));
 
   v1::Risk closed = risk;
   closed.set_state(v1::Risk::CLOSED);
   UpdateEscalation(&risk, true, closed);
-  EXPECT_EQ(closed.escalation().state(), v1::Escalation::WITHDRAWN);
+  EXPECT_EQ(closed.escalation().state(), v1::Escalation::WITHDRAWAL_PENDING);
+
+  // Not yet taken: withdrawn at once, nothing to tell the corporate register.
+  v1::Risk offered = ValidRisk();
+  offered.set_state(v1::Risk::OPEN);
+  offered.mutable_escalation()->set_state(v1::Escalation::PENDING);
+  v1::Risk demoted = offered;
+  UpdateEscalation(&offered, false, demoted);
+  EXPECT_EQ(demoted.escalation().state(), v1::Escalation::WITHDRAWN);
 
   // Becoming Major again offers it afresh.
+  after.mutable_escalation()->set_state(v1::Escalation::WITHDRAWN);
   v1::Risk again = after;
   UpdateEscalation(&after, true, again);
   EXPECT_EQ(again.escalation().state(), v1::Escalation::PENDING);
@@ -181,15 +191,20 @@ TEST(Overdue, ReviewDateOrUnfinishedActionBeforeTheDate) {
 }
 
 TEST(HeatMap, CountsOpenRisksPerCellInherentAndResidual) {
-  RiskMatrix matrix = MatrixOf("bolsover.textproto");
+  auto protocol =
+      assessment::LoadProtocolFile(std::string(ACCORD_PROTOCOLS_DIR) + "/bolsover.textproto");
+  ASSERT_TRUE(protocol.ok());
   std::vector<v1::Risk> risks;
-  for (int i = 0; i < 3; ++i) {
+  for (int i = 0; i < 4; ++i) {
     v1::Risk r = ValidRisk();
     r.set_state(i == 2 ? v1::Risk::CLOSED : v1::Risk::OPEN);
+    r.set_protocol(i == 3 ? "protocols/chesterfield" : "protocols/bolsover");
+    r.set_protocol_version(1);
     risks.push_back(r);
   }
-  v1::HeatMap map = BuildHeatMap(risks, matrix);
-  EXPECT_EQ(map.open_risks(), 2);
+  v1::HeatMap map = BuildHeatMap(risks, *protocol);
+  EXPECT_EQ(map.open_risks(), 3);
+  EXPECT_EQ(map.unplaced_risks(), 1);  // rated on Chesterfield's 3x3: not drawn on the 5x5
   ASSERT_EQ(map.cells_size(), 25);
   EXPECT_EQ(map.impact_levels_size(), 5);
   int inherent = 0, residual = 0;

@@ -29,6 +29,7 @@ std::string PartnershipOfEvent(const events::v1::Event& event) {
 
 std::optional<v1::Partnership> ReactToAssessment(const v1::Partnership& current,
                                                  const events::v1::Event& event) {
+  if (IsReadOnly(current.state())) return std::nullopt;  // a closed record stays as it is
   v1::Partnership next = current;
   bool changed = false;
   const std::string& action = event.action();

@@ -59,9 +59,7 @@ class Violations {
     }
   }
 
-  absl::Status Done() const {
-    return list_.empty() ? absl::OkStatus() : api::InvalidFields(list_);
-  }
+  absl::Status Done() const { return list_.empty() ? absl::OkStatus() : api::InvalidFields(list_); }
 
  private:
   std::string prefix_;
@@ -81,8 +79,8 @@ bool NeedsReason(State to) {
 }  // namespace
 
 absl::Status ValidateId(absl::string_view id, absl::string_view field) {
-  bool ok = id.size() >= 3 && id.size() <= 63 && absl::ascii_islower(id.front()) &&
-            id.back() != '-';
+  bool ok =
+      id.size() >= 3 && id.size() <= 63 && absl::ascii_islower(id.front()) && id.back() != '-';
   for (char c : id) {
     ok = ok && (absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '-');
   }
@@ -98,8 +96,8 @@ absl::Status ValidateId(absl::string_view id, absl::string_view field) {
 absl::StatusOr<std::string> IdFromName(absl::string_view name, absl::string_view field) {
   if (name.empty()) return api::InvalidField(field, "is required");
   if (!absl::StartsWith(name, kCollection)) {
-    return api::InvalidField(
-        field, absl::StrCat("must look like partnerships/{id}; got '", name, "'"));
+    return api::InvalidField(field,
+                             absl::StrCat("must look like partnerships/{id}; got '", name, "'"));
   }
   std::string id(name.substr(kCollection.size()));
   absl::Status valid = ValidateId(id, field);
@@ -137,8 +135,8 @@ absl::Status ValidatePartnership(const Partnership& p, absl::string_view prefix)
     v.Add("council_contribution.in_kind_pence",
           absl::StrCat("must be zero or more; got ", money.in_kind_pence()));
   }
-  v.Text("council_contribution.in_kind_description", money.in_kind_description(),
-         kMaxLongText, false);
+  v.Text("council_contribution.in_kind_description", money.in_kind_description(), kMaxLongText,
+         false);
   if (p.corporate_aims_size() > kMaxAims) {
     v.Add("corporate_aims", absl::StrCat("at most ", kMaxAims, " aims"));
   }
@@ -181,12 +179,37 @@ absl::Status ValidateAnnualSummary(const v1::AnnualSummary& summary, absl::strin
   return v.Done();
 }
 
+absl::Status ValidateFinancialYear(const v1::FinancialYear& year, absl::string_view prefix) {
+  Violations v(prefix);
+  if (year.start_year() < 2000 || year.start_year() > 2100) {
+    v.Add("start_year", absl::StrCat("must be the year the financial year starts, 2000 to 2100; "
+                                     "got ", year.start_year()));
+  }
+  if (year.committed_contribution_pence() < 0) {
+    v.Add("committed_contribution_pence",
+          absl::StrCat("must be zero or more; got ", year.committed_contribution_pence()));
+  }
+  if (year.actual_spend_pence() < 0) {
+    v.Add("actual_spend_pence",
+          absl::StrCat("must be zero or more; got ", year.actual_spend_pence()));
+  }
+  v.Text("source", year.source(), kMaxShortText, false);
+  return v.Done();
+}
+
 const std::set<std::string>& WritableFields() {
-  static const auto* fields = new std::set<std::string>{
-      "display_name", "remit",          "lead_service",
-      "lead_officer", "partners",       "council_contribution",
-      "corporate_aims", "key_partnership", "monitoring_arrangements",
-      "additional_monitoring_required", "documents", "confidential_groups"};
+  static const auto* fields = new std::set<std::string>{"display_name",
+                                                        "remit",
+                                                        "lead_service",
+                                                        "lead_officer",
+                                                        "partners",
+                                                        "council_contribution",
+                                                        "corporate_aims",
+                                                        "key_partnership",
+                                                        "monitoring_arrangements",
+                                                        "additional_monitoring_required",
+                                                        "documents",
+                                                        "confidential_groups"};
   return *fields;
 }
 
@@ -215,17 +238,48 @@ absl::Status CheckTransition(State from, State to, absl::string_view reason) {
     for (State s : next) names.push_back(v1::State_Name(s));
     return api::Error(
         absl::StatusCode::kFailedPrecondition, "ILLEGAL_TRANSITION",
-        absl::StrCat("state: a ", v1::State_Name(from), " partnership cannot move to ",
-                     v1::State_Name(to), "; allowed: ",
-                     names.empty() ? "none (final state)" : absl::StrJoin(names, ", ")));
+        absl::StrCat(
+            "state: a ", v1::State_Name(from), " partnership cannot move to ", v1::State_Name(to),
+            "; allowed: ", names.empty() ? "none (final state)" : absl::StrJoin(names, ", ")));
   }
   if (NeedsReason(to) && reason.empty()) {
-    return api::InvalidField("reason", absl::StrCat("is required to move to ",
-                                                    v1::State_Name(to)));
+    return api::InvalidField("reason", absl::StrCat("is required to move to ", v1::State_Name(to)));
   }
   if (reason.size() > kMaxLongText) {
-    return api::InvalidField("reason", absl::StrCat("must be at most ", kMaxLongText,
-                                                    " characters"));
+    return api::InvalidField("reason",
+                             absl::StrCat("must be at most ", kMaxLongText, " characters"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckRequestedTransition(State from, State to, absl::string_view reason) {
+  if (absl::Status s = CheckTransition(from, to, reason); !s.ok()) return s;
+  const char* instead = nullptr;
+  switch (to) {
+    case v1::SCREENED:
+    case v1::SCREENED_OUT:
+      instead = "record a screening with the assessment service";
+      break;
+    case v1::ASSESSED:
+      instead = "record a significance assessment with the assessment service";
+      break;
+    case v1::AWAITING_APPROVAL:
+      instead = "submit the evaluation with the assessment service";
+      break;
+    case v1::REJECTED:
+      instead = "reject the evaluation with the assessment service";
+      break;
+    case v1::ACTIVE:
+      if (from == v1::AWAITING_APPROVAL)
+        instead = "sign off the evaluation with the assessment service";
+      break;
+    default:
+      break;
+  }
+  if (instead != nullptr) {
+    return api::Error(absl::StatusCode::kFailedPrecondition, "SET_BY_ASSESSMENT",
+                      absl::StrCat("state: ", v1::State_Name(to),
+                                   " is set when the assessment service records it; ", instead));
   }
   return absl::OkStatus();
 }
@@ -249,7 +303,10 @@ PublicPartnership PublicView(const Partnership& p) {
     out.set_lead_officer(p.lead_officer());
   }
   if (shown(v1::PARTNERS)) *out.mutable_partners() = p.partners();
-  if (shown(v1::CONTRIBUTION)) *out.mutable_council_contribution() = p.council_contribution();
+  if (shown(v1::CONTRIBUTION)) {
+    *out.mutable_council_contribution() = p.council_contribution();
+    *out.mutable_financial_years() = p.financial_years();
+  }
   if (shown(v1::MONITORING)) out.set_monitoring_arrangements(p.monitoring_arrangements());
   if (shown(v1::DOCUMENTS)) *out.mutable_documents() = p.documents();
   if (shown(v1::ANNUAL_SUMMARIES)) *out.mutable_annual_summaries() = p.annual_summaries();

@@ -32,6 +32,8 @@ absl::StatusOr<std::string> IdFromName(absl::string_view name, absl::string_view
 absl::Status ValidatePartnership(const Partnership& partnership, absl::string_view prefix);
 
 absl::Status ValidateMeetingNote(const v1::MeetingNote& note, absl::string_view prefix);
+// Start year 2000 to 2100, amounts zero or more, source at most 200 characters.
+absl::Status ValidateFinancialYear(const v1::FinancialYear& year, absl::string_view prefix);
 absl::Status ValidateAnnualSummary(const v1::AnnualSummary& summary, absl::string_view prefix);
 
 // The fields a client may set on create and update; everything else is output only.
@@ -41,6 +43,12 @@ const std::set<std::string>& WritableFields();
 // naming both states and the legal moves otherwise; INVALID_ARGUMENT naming "reason" when
 // the move needs a reason and none is given.
 absl::Status CheckTransition(State from, State to, absl::string_view reason);
+
+// CheckTransition for a move asked for through the API. The screening, assessment and
+// approval states belong to the assessment service: the register reaches them only by
+// following its feed (so nobody skips screening, scoring or sign-off); asking for one is
+// FAILED_PRECONDITION saying what to do instead. Reviews and exit move by hand.
+absl::Status CheckRequestedTransition(State from, State to, absl::string_view reason);
 
 // The states reachable in one move from `from`.
 std::set<State> NextStates(State from);

@@ -140,23 +140,24 @@ bool OfferedContentDiffers(const v1::Risk& before, const v1::Risk& after) {
 }
 
 void UpdateEscalation(const v1::Risk* before, bool major, v1::Risk& risk) {
-  using State = v1::Escalation::State;
   bool offered = major && risk.state() == v1::Risk::OPEN;
   risk.clear_recorded_in();
   risk.add_recorded_in("SERVICE_PLAN");
   if (offered) risk.add_recorded_in("CORPORATE");
   v1::Escalation* escalation = risk.mutable_escalation();
-  State state = escalation->state();
+  const auto state = escalation->state();
+  bool taken = state == v1::Escalation::ACKNOWLEDGED || state == v1::Escalation::ACCEPTED ||
+               state == v1::Escalation::REJECTED || state == v1::Escalation::CLOSED;
   if (offered) {
-    bool taken = state == v1::Escalation::ACKNOWLEDGED || state == v1::Escalation::ACCEPTED ||
-                 state == v1::Escalation::REJECTED || state == v1::Escalation::CLOSED;
     bool changed = before != nullptr && OfferedContentDiffers(*before, risk);
     if (!taken || changed) escalation->set_state(v1::Escalation::PENDING);
   } else if (state == v1::Escalation::STATE_UNSPECIFIED) {
     escalation->set_state(v1::Escalation::NOT_REQUIRED);
-  } else if (state == v1::Escalation::PENDING || state == v1::Escalation::ACKNOWLEDGED ||
-             state == v1::Escalation::ACCEPTED || state == v1::Escalation::REJECTED) {
-    escalation->set_state(v1::Escalation::WITHDRAWN);
+  } else if (state == v1::Escalation::PENDING) {
+    escalation->set_state(v1::Escalation::WITHDRAWN);  // never taken: nothing to tell
+  } else if (taken && state != v1::Escalation::CLOSED) {
+    // The corporate register holds it: the withdrawal must reach it through the queue.
+    escalation->set_state(v1::Escalation::WITHDRAWAL_PENDING);
   }
 }
 
@@ -169,8 +170,12 @@ bool IsOverdue(const v1::Risk& risk, absl::string_view as_of) {
   return false;
 }
 
-v1::HeatMap BuildHeatMap(const std::vector<v1::Risk>& risks, const RiskMatrix& matrix) {
+v1::HeatMap BuildHeatMap(const std::vector<v1::Risk>& risks,
+                         const accord::assessment::v1::Protocol& protocol) {
+  const RiskMatrix& matrix = protocol.risk_matrix();
   v1::HeatMap map;
+  map.set_protocol(protocol.name());
+  map.set_protocol_version(protocol.version());
   *map.mutable_impact_levels() = matrix.impact_levels();
   *map.mutable_likelihood_levels() = matrix.likelihood_levels();
   int impacts = matrix.impact_levels_size();
@@ -183,18 +188,20 @@ v1::HeatMap BuildHeatMap(const std::vector<v1::Risk>& risks, const RiskMatrix& m
       cell->set_band(BandOf(i * l, matrix));
     }
   }
-  auto cell = [&](const v1::Rating& r) -> v1::HeatMapCell* {
-    if (r.impact() < 1 || r.impact() > impacts || r.likelihood() < 1 ||
-        r.likelihood() > likelihoods) {
-      return nullptr;  // rated on another matrix; not placeable here
-    }
+  auto cell = [&](const v1::Rating& r) {
     return map.mutable_cells((r.impact() - 1) * likelihoods + (r.likelihood() - 1));
   };
   for (const v1::Risk& risk : risks) {
     if (risk.state() != v1::Risk::OPEN) continue;
     map.set_open_risks(map.open_risks() + 1);
-    if (auto* c = cell(risk.inherent())) c->set_inherent_count(c->inherent_count() + 1);
-    if (auto* c = cell(risk.residual())) c->set_residual_count(c->residual_count() + 1);
+    if (risk.protocol() != protocol.name() || risk.protocol_version() != protocol.version()) {
+      map.set_unplaced_risks(map.unplaced_risks() + 1);
+      continue;
+    }
+    auto* inherent = cell(risk.inherent());
+    inherent->set_inherent_count(inherent->inherent_count() + 1);
+    auto* residual = cell(risk.residual());
+    residual->set_residual_count(residual->residual_count() + 1);
   }
   return map;
 }

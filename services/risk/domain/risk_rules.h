@@ -39,7 +39,8 @@ bool OfferedContentDiffers(const v1::Risk& before, const v1::Risk& after);
 // Major and, for a change, the risk before it (nullptr when new):
 //  - an open risk of a Major partnership is recorded in the corporate register too: it
 //    becomes PENDING when not yet offered, withdrawn, or changed since it was taken;
-//  - otherwise an escalation in progress is WITHDRAWN (kept, not deleted).
+//  - otherwise an escalation not yet taken is WITHDRAWN, and one the corporate register
+//    holds becomes WITHDRAWAL_PENDING, queued until it acknowledges (history is kept).
 void UpdateEscalation(const v1::Risk* before, bool major, v1::Risk& risk);
 
 // Calendar dates as YYYY-MM-DD strings compare in date order. True when `date` is valid.
@@ -49,8 +50,10 @@ bool IsDate(absl::string_view date);
 // `as_of`.
 bool IsOverdue(const v1::Risk& risk, absl::string_view as_of);
 
-// Counts of open risks per cell, inherent and residual, with the matrix's labels.
-v1::HeatMap BuildHeatMap(const std::vector<v1::Risk>& risks, const RiskMatrix& matrix);
+// Counts of open risks per cell, inherent and residual, on `protocol`'s matrix, with its
+// labels. Risks rated under another protocol or version are counted as unplaced.
+v1::HeatMap BuildHeatMap(const std::vector<v1::Risk>& risks,
+                         const accord::assessment::v1::Protocol& protocol);
 
 }  // namespace accord::risk
 

@@ -1,0 +1,153 @@
+#include "services/review/domain/partnership_tracking.h"
+
+#include "absl/strings/match.h"
+#include "accord/assessment/v1/assessment.pb.h"
+#include "accord/registry/v1/partnership.pb.h"
+#include "accord/risk/v1/risk.pb.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "google/protobuf/util/time_util.h"
+#include "services/review/domain/calendar_date.h"
+
+namespace accord::review {
+namespace {
+
+namespace assessment = accord::assessment::v1;
+namespace registry = accord::registry::v1;
+namespace risk = accord::risk::v1;
+using google::protobuf::util::MessageDifferencer;
+using google::protobuf::util::TimeUtil;
+
+constexpr absl::string_view kCollection = "partnerships/";
+
+std::string DateOfTimestamp(const google::protobuf::Timestamp& timestamp) {
+  return FormatDate(DateOf(absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(timestamp))));
+}
+
+// The date an event happened: its commit time.
+std::string EventDate(const events::v1::Event& event) {
+  return DateOfTimestamp(event.commit_time());
+}
+
+}  // namespace
+
+std::string PartnershipOfResource(const std::string& resource_name) {
+  if (!absl::StartsWith(resource_name, kCollection) || resource_name.size() == kCollection.size()) {
+    return "";
+  }
+  size_t end = resource_name.find('/', kCollection.size());
+  return end == std::string::npos ? resource_name : resource_name.substr(0, end);
+}
+
+bool ReactToRegister(Tracked& record, const events::v1::Event& event) {
+  registry::Partnership p;
+  if (!event.resource().UnpackTo(&p)) return false;
+  Tracked before = record;
+  record.set_name(p.name());
+  record.set_display_name(p.display_name());
+  record.set_key_partnership(p.key_partnership());
+  record.set_money_pence(p.council_contribution().money_pence());
+  record.set_in_kind_pence(p.council_contribution().in_kind_pence());
+  if (p.has_create_time()) record.set_created_date(DateOfTimestamp(p.create_time()));
+  if (record.created_date().empty()) record.set_created_date(EventDate(event));
+  if (event.kind() == events::v1::DELETED) {
+    // Only a proposal can be deleted; it leaves the register as if it had never entered.
+    record.set_state(registry::SCREENED_OUT);
+  } else {
+    if (p.state() == registry::CLOSED && record.state() != registry::CLOSED) {
+      record.set_closed_date(EventDate(event));
+    }
+    record.set_state(p.state());
+  }
+  return !MessageDifferencer::Equals(before, record);
+}
+
+bool ReactToAssessment(Tracked& record, const events::v1::Event& event) {
+  Tracked before = record;
+  const std::string& action = event.action();
+  if (action == "screened") {
+    assessment::Screening screening;
+    if (!event.resource().UnpackTo(&screening)) return false;
+    record.set_screened(true);
+    record.set_screened_out(screening.outcome() == assessment::NOT_A_PARTNERSHIP);
+  } else if (action == "assessed" || action == "moderated") {
+    assessment::Assessment assessed;
+    if (!event.resource().UnpackTo(&assessed)) return false;
+    record.set_assessed(true);
+    record.set_tier(assessed.final_tier());
+    record.set_protocol(assessed.protocol());
+    record.set_protocol_version(assessed.protocol_version());
+  } else {
+    assessment::Evaluation evaluation;
+    if (!absl::StartsWith(event.resource_name(), record.name() + "/evaluations/") ||
+        !event.resource().UnpackTo(&evaluation)) {
+      return false;
+    }
+    Tracked::TrackedEvaluation* tracked = nullptr;
+    for (auto& existing : *record.mutable_evaluations()) {
+      if (existing.name() == evaluation.name()) tracked = &existing;
+    }
+    if (tracked == nullptr) tracked = record.add_evaluations();
+    tracked->set_name(evaluation.name());
+    tracked->set_kind(evaluation.kind());
+    tracked->set_state(evaluation.state());
+    tracked->set_memorandum_approved(!evaluation.memorandum_approval().officer().empty());
+    if (action == "approved" && evaluation.state() == assessment::Evaluation::APPROVED) {
+      // A later approval (after a re-assessment) starts no new cycle; the first one counts.
+      if (record.approval_date().empty()) record.set_approval_date(EventDate(event));
+      if (record.protocol().empty()) {
+        record.set_protocol(evaluation.protocol());
+        record.set_protocol_version(evaluation.protocol_version());
+      }
+    }
+  }
+  return !MessageDifferencer::Equals(before, record);
+}
+
+bool ReactToRisk(Tracked& record, const events::v1::Event& event) {
+  risk::Risk r;
+  if (!event.resource().UnpackTo(&r) || r.name().empty()) return false;
+  Tracked before = record;
+  Tracked::TrackedRisk* tracked = nullptr;
+  for (auto& existing : *record.mutable_risks()) {
+    if (existing.name() == r.name()) tracked = &existing;
+  }
+  if (tracked == nullptr) tracked = record.add_risks();
+  tracked->set_name(r.name());
+  tracked->set_open(event.kind() != events::v1::DELETED && r.state() == risk::Risk::OPEN);
+  tracked->set_escalation(r.escalation().state());
+  return !MessageDifferencer::Equals(before, record);
+}
+
+bool Schedulable(const Tracked& record) {
+  return !record.approval_date().empty() && record.tier() != assessment::TIER_UNSPECIFIED &&
+         record.state() != registry::CLOSED && record.state() != registry::REJECTED &&
+         record.state() != registry::SCREENED_OUT && !record.exited();
+}
+
+bool RefreshSchedule(Tracked& record, const Protocol* protocol, absl::CivilDay effective) {
+  std::vector<v1::DueItem> current(record.items().begin(), record.items().end());
+  std::vector<v1::DueItem> next;
+  if (Schedulable(record) && protocol != nullptr) {
+    auto approval = ParseDate(record.approval_date(), "approval_date");
+    if (approval.ok()) {
+      next = Reschedule(current, RequiredCadences(*protocol, record.tier(),
+                                                  record.key_partnership()),
+                        *approval, std::max(*approval, effective));
+    }
+  }
+  for (auto& item : next) {
+    item.set_name(DueItemName(record.name(), item.type()));
+    item.set_partnership(record.name());
+    item.set_display_name(record.display_name());
+  }
+  bool changed = current.size() != next.size();
+  for (size_t i = 0; !changed && i < next.size(); ++i) {
+    changed = !MessageDifferencer::Equals(current[i], next[i]);
+  }
+  if (!changed) return false;
+  record.clear_items();
+  for (auto& item : next) *record.add_items() = std::move(item);
+  return true;
+}
+
+}  // namespace accord::review

@@ -1,0 +1,38 @@
+// How the review service's record of a partnership follows the other services' feeds
+// (register, assessment, risk), and how its schedule follows the record. Pure.
+#ifndef ACCORD_SERVICES_REVIEW_DOMAIN_PARTNERSHIP_TRACKING_H_
+#define ACCORD_SERVICES_REVIEW_DOMAIN_PARTNERSHIP_TRACKING_H_
+
+#include <string>
+
+#include "absl/time/civil_time.h"
+#include "accord/events/v1/events.pb.h"
+#include "accord/review/v1/review.pb.h"
+#include "services/review/domain/review_schedule.h"
+
+namespace accord::review {
+
+using Tracked = v1::TrackedPartnership;
+
+// "partnerships/{p}" of an event's resource ("partnerships/{p}/..."), or empty.
+std::string PartnershipOfResource(const std::string& resource_name);
+
+// Each returns true when the record changed. Events it cannot read change nothing.
+// Register: display name, state, key flag, contribution, created and closed dates.
+bool ReactToRegister(Tracked& record, const events::v1::Event& event);
+// Assessment: screened, assessed (tier, protocol version), evaluations, approval date.
+bool ReactToAssessment(Tracked& record, const events::v1::Event& event);
+// Risk: open or closed, escalation state.
+bool ReactToRisk(Tracked& record, const events::v1::Event& event);
+
+// Whether the partnership owes reviews: approved, assessed, and not closed or exited.
+bool Schedulable(const Tracked& record);
+
+// Brings record.items in line with the record and `protocol` (null when the protocol
+// version is not known yet: no schedule); `effective` is the day of the change. Returns
+// true when the items changed.
+bool RefreshSchedule(Tracked& record, const Protocol* protocol, absl::CivilDay effective);
+
+}  // namespace accord::review
+
+#endif  // ACCORD_SERVICES_REVIEW_DOMAIN_PARTNERSHIP_TRACKING_H_
