@@ -211,8 +211,12 @@ TEST(HeatMap, CountsOpenRisksPerCellInherentAndResidual) {
   for (const auto& cell : map.cells()) {
     inherent += cell.inherent_count();
     residual += cell.residual_count();
-    if (cell.impact() == 4 && cell.likelihood() == 4) EXPECT_EQ(cell.inherent_count(), 2);
-    if (cell.impact() == 3 && cell.likelihood() == 2) EXPECT_EQ(cell.residual_count(), 2);
+    if (cell.impact() == 4 && cell.likelihood() == 4) {
+      EXPECT_EQ(cell.inherent_count(), 2);
+    }
+    if (cell.impact() == 3 && cell.likelihood() == 2) {
+      EXPECT_EQ(cell.residual_count(), 2);
+    }
   }
   EXPECT_EQ(inherent, 2);
   EXPECT_EQ(residual, 2);
