@@ -11,6 +11,15 @@
 namespace accord::gateway {
 namespace {
 
+AuditQuery Query(std::string resource, std::string officer, std::string code) {
+  AuditQuery query;
+  query.resource = std::move(resource);
+  query.officer = std::move(officer);
+  query.code = std::move(code);
+  return query;
+}
+
+
 using google::protobuf::util::TimeUtil;
 
 class AuditLogTest : public ::testing::Test {
@@ -52,12 +61,12 @@ TEST_F(AuditLogTest, QueriesByResourceOfficerTimeAndCodeUseTheirIndexes) {
   Append("partnerships/a", "bob", 300);
   Append("partnerships/ab", "bob", 400);
 
-  auto by_resource = *log_->List({.resource = "partnerships/a"}, 0, "");
+  auto by_resource = *log_->List(Query("partnerships/a", "", ""), 0, "");
   ASSERT_EQ(by_resource.entries.size(), 2u);  // not partnerships/ab
   EXPECT_EQ(by_resource.entries[0].officer(), "alice");
   EXPECT_EQ(by_resource.entries[1].officer(), "bob");
 
-  auto by_officer = *log_->List({.officer = "alice"}, 0, "");
+  auto by_officer = *log_->List(Query("", "alice", ""), 0, "");
   ASSERT_EQ(by_officer.entries.size(), 2u);
 
   AuditQuery window;
@@ -68,27 +77,27 @@ TEST_F(AuditLogTest, QueriesByResourceOfficerTimeAndCodeUseTheirIndexes) {
   EXPECT_EQ(by_time.entries[0].sequence(), 2);
   EXPECT_EQ(by_time.entries[1].sequence(), 3);
 
-  auto denials = *log_->List({.code = "PERMISSION_DENIED"}, 0, "");
+  auto denials = *log_->List(Query("", "", "PERMISSION_DENIED"), 0, "");
   ASSERT_EQ(denials.entries.size(), 1u);
   EXPECT_EQ(denials.entries[0].resource(), "partnerships/b");
 
-  EXPECT_EQ(log_->List({.resource = "x", .officer = "y"}, 0, "").status().code(),
+  EXPECT_EQ(log_->List(Query("x", "y", ""), 0, "").status().code(),
             absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(AuditLogTest, PagesFollowTheTokenAndTheTokenKeepsItsQuery) {
   for (int i = 0; i < 5; ++i) Append("partnerships/a", "alice", 100 + i);
   Append("partnerships/z", "alice", 200);
-  auto first = *log_->List({.resource = "partnerships/a"}, 2, "");
+  auto first = *log_->List(Query("partnerships/a", "", ""), 2, "");
   ASSERT_EQ(first.entries.size(), 2u);
   ASSERT_FALSE(first.next_page_token.empty());
-  auto second = *log_->List({.resource = "partnerships/a"}, 2, first.next_page_token);
+  auto second = *log_->List(Query("partnerships/a", "", ""), 2, first.next_page_token);
   ASSERT_EQ(second.entries.size(), 2u);
   EXPECT_EQ(second.entries[0].sequence(), 3);
-  auto third = *log_->List({.resource = "partnerships/a"}, 2, second.next_page_token);
+  auto third = *log_->List(Query("partnerships/a", "", ""), 2, second.next_page_token);
   ASSERT_EQ(third.entries.size(), 1u);
   EXPECT_TRUE(third.next_page_token.empty());
-  EXPECT_EQ(log_->List({.officer = "alice"}, 2, first.next_page_token).status().code(),
+  EXPECT_EQ(log_->List(Query("", "alice", ""), 2, first.next_page_token).status().code(),
             absl::StatusCode::kInvalidArgument);
 }
 
