@@ -1,8 +1,5 @@
 #include "common/storage/event_feed.h"
 
-#include <deque>
-#include <optional>
-#include <set>
 
 #include "common/api/errors.h"
 #include "absl/strings/str_cat.h"
@@ -42,138 +39,22 @@ absl::StatusOr<events::v1::ListEventsResponse> ListEvents(
   return response;
 }
 
-// One stream. gRPC allows one outstanding write at a time, so the reactor sends from a
-// small buffer it refills from the store, and parks when it has caught up until the store
-// wakes it after a commit.
-class EventStreams::Reactor : public grpc::ServerWriteReactor<events::v1::Event> {
- public:
-  Reactor(EventStreams* owner, Store* store, int64_t after)
-      : owner_(owner), store_(store), cursor_(after), waker_(std::make_shared<Waker>()) {
-    waker_->reactor = this;
-    // The store calls wakes outside its own locks and may still hold a copy of this
-    // function after Unsubscribe, so it reaches the reactor only through the Waker.
-    subscription_ = store_->Subscribe([waker = waker_] {
-      absl::MutexLock lock(&waker->mu);
-      if (waker->reactor != nullptr) waker->reactor->Pump();
-    });
-  }
-
-  void Pump() {
-    absl::MutexLock lock(&mu_);
-    PumpLocked();
-  }
-
-  void Close(grpc::Status status) {
-    absl::MutexLock lock(&mu_);
-    FinishLocked(std::move(status));
-  }
-
-  void OnWriteDone(bool ok) override {
-    absl::MutexLock lock(&mu_);
-    writing_ = false;
-    if (!ok) {
-      FinishLocked(grpc::Status(grpc::StatusCode::CANCELLED, "stream write failed"));
-      return;
-    }
-    cursor_ = current_.sequence();
-    if (pending_finish_) {
-      FinishLocked(*pending_finish_);
-      return;
-    }
-    PumpLocked();
-  }
-
-  void OnCancel() override { Close(grpc::Status::CANCELLED); }
-
-  void OnDone() override {
-    store_->Unsubscribe(subscription_);
-    {
-      absl::MutexLock lock(&waker_->mu);
-      waker_->reactor = nullptr;
-    }
-    owner_->Forget(this);
-    delete this;
-  }
-
- private:
-  struct Waker {
-    absl::Mutex mu;
-    Reactor* reactor = nullptr;
-  };
-
-  void PumpLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    if (writing_ || finished_) return;
-    if (buffer_.empty()) {
-      auto events = store_->ReadEvents(cursor_, 100);
-      if (!events.ok()) {
-        FinishLocked(api::ToGrpcStatus(events.status()));
-        return;
-      }
-      for (auto& event : *events) buffer_.push_back(std::move(event));
-    }
-    if (buffer_.empty()) return;  // caught up: wait for the next wake
-    current_ = std::move(buffer_.front());
-    buffer_.pop_front();
-    writing_ = true;
-    StartWrite(&current_);
-  }
-
-  void FinishLocked(grpc::Status status) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    if (finished_) return;
-    if (writing_) {
-      pending_finish_ = std::move(status);
-      return;
-    }
-    finished_ = true;
-    Finish(std::move(status));
-  }
-
-  EventStreams* owner_;
-  Store* store_;
-  int subscription_ = 0;
-  absl::Mutex mu_;
-  int64_t cursor_ ABSL_GUARDED_BY(mu_);
-  std::deque<events::v1::Event> buffer_ ABSL_GUARDED_BY(mu_);
-  events::v1::Event current_ ABSL_GUARDED_BY(mu_);
-  bool writing_ ABSL_GUARDED_BY(mu_) = false;
-  bool finished_ ABSL_GUARDED_BY(mu_) = false;
-  std::optional<grpc::Status> pending_finish_ ABSL_GUARDED_BY(mu_);
-  std::shared_ptr<Waker> waker_;
-};
-
 grpc::ServerWriteReactor<events::v1::Event>* EventStreams::Open(Store* store,
                                                                 int64_t after_sequence) {
-  auto* reactor = new Reactor(this, store, after_sequence);
-  bool closed = false;
-  {
-    absl::MutexLock lock(&mu_);
-    closed = closed_;
-    open_.insert(reactor);
-  }
-  if (after_sequence < 0) {
-    reactor->Close(api::ToGrpcStatus(
-        api::InvalidField("after_sequence", "must be zero or more")));
-  } else if (absl::Status s = CheckCursor(*store, after_sequence); !s.ok()) {
-    reactor->Close(api::ToGrpcStatus(s));
-  } else if (closed) {
-    reactor->Close(grpc::Status(grpc::StatusCode::UNAVAILABLE, "server is shutting down"));
-  } else {
-    reactor->Pump();
-  }
-  return reactor;
-}
-
-void EventStreams::CloseAll() {
-  absl::MutexLock lock(&mu_);
-  closed_ = true;
-  for (Reactor* reactor : open_) {
-    reactor->Close(grpc::Status(grpc::StatusCode::UNAVAILABLE, "server is shutting down"));
-  }
-}
-
-void EventStreams::Forget(Reactor* reactor) {
-  absl::MutexLock lock(&mu_);
-  open_.erase(reactor);
+  absl::Status refusal = after_sequence < 0
+                             ? api::InvalidField("after_sequence", "must be zero or more")
+                             : CheckCursor(*store, after_sequence);
+  return streams_.Open(
+      store, after_sequence,
+      [store](int64_t cursor) -> absl::StatusOr<FeedBatch<events::v1::Event>> {
+        auto events = store->ReadEvents(cursor, 100);
+        if (!events.ok()) return events.status();
+        FeedBatch<events::v1::Event> batch;
+        batch.cursor = events->empty() ? cursor : events->back().sequence();
+        batch.items = *std::move(events);
+        return batch;
+      },
+      refusal);
 }
 
 }  // namespace accord::storage

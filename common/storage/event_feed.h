@@ -8,6 +8,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "accord/events/v1/events.pb.h"
+#include "common/storage/feed_streams.h"
 #include "common/storage/store.h"
 #include "grpcpp/support/server_callback.h"
 
@@ -30,16 +31,10 @@ class EventStreams {
   grpc::ServerWriteReactor<events::v1::Event>* Open(Store* store, int64_t after_sequence);
 
   // Ends every open stream with UNAVAILABLE, and every later one at once. For SIGTERM.
-  void CloseAll();
+  void CloseAll() { streams_.CloseAll(); }
 
  private:
-  class Reactor;
-  friend class Reactor;
-  void Forget(Reactor* reactor);
-
-  absl::Mutex mu_;
-  bool closed_ ABSL_GUARDED_BY(mu_) = false;
-  std::set<Reactor*> open_ ABSL_GUARDED_BY(mu_);
+  FeedStreams<events::v1::Event> streams_;
 };
 
 }  // namespace accord::storage

@@ -1,13 +1,11 @@
 // StreamChanges: a server stream of the merged feed from a cursor, following new changes as
-// they are committed. The pattern of storage::EventStreams, with filters and cursors.
+// they are committed, filtered by service and kind.
 //
 // Thread safety: safe to share.
 #ifndef ACCORD_SERVICES_INTEGRATIONS_CHANGE_STREAMS_H_
 #define ACCORD_SERVICES_INTEGRATIONS_CHANGE_STREAMS_H_
 
-#include <set>
-
-#include "absl/synchronization/mutex.h"
+#include "common/storage/feed_streams.h"
 #include "grpcpp/support/server_callback.h"
 #include "services/integrations/change_feed.h"
 
@@ -21,16 +19,10 @@ class ChangeStreams {
                                                  const v1::StreamChangesRequest& request);
 
   // Ends every open stream with UNAVAILABLE, and every later one at once. For SIGTERM.
-  void CloseAll();
+  void CloseAll() { streams_.CloseAll(); }
 
  private:
-  class Reactor;
-  friend class Reactor;
-  void Forget(Reactor* reactor);
-
-  absl::Mutex mu_;
-  bool closed_ ABSL_GUARDED_BY(mu_) = false;
-  std::set<Reactor*> open_ ABSL_GUARDED_BY(mu_);
+  storage::FeedStreams<v1::FeedChange> streams_;
 };
 
 }  // namespace accord::integrations
