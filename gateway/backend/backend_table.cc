@@ -21,8 +21,9 @@ BackendTable::BackendTable(const std::vector<BackendService>& services,
   for (const BackendService& backend : services) {
     auto& stub = by_address[backend.address];
     if (!stub) {
-      stub = std::make_shared<grpc::GenericStub>(
-          grpc::CreateChannel(backend.address, credentials));
+      std::shared_ptr<grpc::Channel> channel = grpc::CreateChannel(backend.address, credentials);
+      remote_by_address_[backend.address] = channel;
+      stub = std::make_shared<grpc::GenericStub>(std::move(channel));
     }
     by_service_[backend.service] = stub;
   }
@@ -40,6 +41,16 @@ std::vector<std::string> BackendTable::ServiceNames() const {
   std::vector<std::string> names;
   for (const auto& [name, stub] : by_service_) names.push_back(name);
   return names;
+}
+
+std::vector<std::string> BackendTable::Unconnected() const {
+  std::vector<std::string> unconnected;
+  for (const auto& [address, channel] : remote_by_address_) {
+    if (channel->GetState(/*try_to_connect=*/true) != GRPC_CHANNEL_READY) {
+      unconnected.push_back(address);
+    }
+  }
+  return unconnected;
 }
 
 }  // namespace accord::gateway

@@ -43,8 +43,14 @@ class BackendTable {
 
   std::vector<std::string> ServiceNames() const;
 
+  // The addresses of remote backends whose channel is not connected now. Never blocks: an
+  // idle channel is asked to connect and counts as not ready until it has, so a readiness
+  // probe turns ready on a later call. Empty when every backend is connected.
+  std::vector<std::string> Unconnected() const;
+
  private:
   std::map<std::string, std::shared_ptr<grpc::GenericStub>, std::less<>> by_service_;
+  std::map<std::string, std::shared_ptr<grpc::Channel>> remote_by_address_;
 };
 
 // The service part of "/pkg.Service/Method", or "" when the path has another shape.

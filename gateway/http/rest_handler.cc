@@ -144,13 +144,22 @@ void RestHandler::Handle(HttpRequest request, std::function<void(HttpResponse)> 
     auto finish = Recorded(request, std::string(path), request_id, std::move(done));
     return finish(PlainText(200, openapi_json_, "application/json"));
   }
-  if (request.method == "GET" && (path == "/healthz" || path == "/metrics")) {
+  if (request.method == "GET" && (path == "/healthz" || path == "/readyz" || path == "/metrics")) {
     auto finish = Recorded(request, std::string(path), request_id, std::move(done));
     if (path == "/metrics") {
       return finish(PlainText(200, telemetry::Metrics::Global().Render(),
                               "text/plain; version=0.0.4"));
     }
-    return finish(serving_ ? PlainText(200, "ok") : PlainText(503, "draining"));
+    if (!serving_) return finish(PlainText(503, "draining"));
+    if (path == "/readyz") {
+      // Ready when every backend is connected; names no address (the port is public).
+      std::vector<std::string> unconnected = backends_->Unconnected();
+      if (!unconnected.empty()) {
+        return finish(PlainText(
+            503, absl::StrCat(unconnected.size(), " backend(s) not connected yet")));
+      }
+    }
+    return finish(PlainText(200, "ok"));
   }
 
   RouteMatch match = routes_->Find(request.method, path);

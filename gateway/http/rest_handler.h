@@ -55,7 +55,8 @@ class RestHandler {
   // The document served at GET /openapi.json (gateway/openapi). Call before serving.
   void SetOpenApi(std::string json) { openapi_json_ = std::move(json); }
 
-  // /healthz answers 503 once draining starts, so load balancers stop sending.
+  // /healthz (alive) and /readyz (alive and every backend connected) answer 503 once
+  // draining starts, so load balancers stop sending.
   void SetServing(bool serving) { serving_.store(serving); }
 
  private:
