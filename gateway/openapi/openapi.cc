@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "gateway/auth/access_policy.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/descriptor.pb.h"
 #include "google/protobuf/struct.pb.h"
@@ -42,6 +43,7 @@ Value Obj(std::vector<std::pair<std::string, Value>> fields) {
 }
 Value Arr(std::vector<Value> items) {
   Value v;
+  v.mutable_list_value();  // an empty list is [], not absent
   for (auto& item : items) *v.mutable_list_value()->add_values() = std::move(item);
   return v;
 }
@@ -285,11 +287,36 @@ absl::StatusOr<std::string> BuildOpenApi(const RouteTable& routes,
     }
 
     std::string description = CommentOf(documented_method);
+    if (description.empty()) description = method->name();
+    // Who may call it, from the same table the gateway enforces.
+    const MethodRule* rule =
+        RuleFor(absl::StrCat(method->service()->full_name(), "/", method->name()));
+    Value security = Arr({});  // public: no key
+    if (rule == nullptr || !rule->scope.empty()) {
+      security = Arr({Obj({{"apiKey", Arr({})}})});
+      parameters.push_back(Obj(
+          {{"name", Str("x-accord-officer")},
+           {"in", Str("header")},
+           {"required", Bool(false)},
+           {"description",
+            Str("The officer this call is made for, from the officer directory; only keys "
+                "trusted to act for officers may send it. Decisions and sign-offs need it.")},
+           {"schema", Obj({{"type", Str("string")}})}}));
+      if (rule != nullptr) {
+        absl::StrAppend(&description, "\n\nNeeds an API key with scope `", rule->scope, "`");
+        if (!rule->officer_roles.empty()) {
+          absl::StrAppend(&description, ", acting for an officer (`x-accord-officer`) with role ",
+                          absl::StrJoin(rule->officer_roles, " or "));
+        }
+        absl::StrAppend(&description, ".");
+      }
+    }
     Value operation = Obj({
         {"operationId", Str(absl::StrCat(tag, "_", method->name()))},
         {"summary", Str(method->name())},
-        {"description", Str(description.empty() ? method->name() : description)},
+        {"description", Str(description)},
         {"tags", Arr({Str(tag)})},
+        {"security", std::move(security)},
         {"parameters", Arr(std::move(parameters))},
         {"responses",
          Obj({{"200", Obj({{"description", Str("OK")},
@@ -334,6 +361,13 @@ absl::StatusOr<std::string> BuildOpenApi(const RouteTable& routes,
                                                          {"additionalProperties",
                                                           Bool(true)}})}})}})}})}})}});
   Value components = Obj({{"schemas", schemas.Components()}});
+  Field(components, "securitySchemes") = Obj(
+      {{"apiKey",
+        Obj({{"type", Str("http")},
+             {"scheme", Str("bearer")},
+             {"description",
+              Str("The client system's API key: `Authorization: Bearer <key>`. A system "
+                  "trusted to act for officers adds `x-accord-officer: <officer id>`.")}})}});
   Field(Field(components, "schemas"), "Error") = std::move(error_schema);
   Field(components, "responses") = Obj(
       {{"Error",

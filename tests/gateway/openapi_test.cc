@@ -77,8 +77,9 @@ TEST_F(OpenApiTest, PathsParametersAndBodiesFollowTheAnnotations) {
   const Struct& paths = At(doc_, "paths");
   const Struct& get = At(At(paths, "/v1/partnerships/{partnership}"), "get");
   const auto& parameters = get.fields().at("parameters").list_value().values();
-  ASSERT_EQ(parameters.size(), 1);
+  ASSERT_EQ(parameters.size(), 2);
   EXPECT_EQ(parameters[0].struct_value().fields().at("in").string_value(), "path");
+  EXPECT_EQ(parameters[1].struct_value().fields().at("name").string_value(), "x-accord-officer");
 
   const Struct& list = At(At(paths, "/v1/partnerships"), "get");
   std::set<std::string> query;
@@ -114,6 +115,21 @@ TEST_F(OpenApiTest, SchemasCarryTheContractsCommentsAndJsonTypes) {
   EXPECT_TRUE(state.fields().count("allOf") || state.fields().count("enum"));
   const Struct& tags = doc_;
   ASSERT_TRUE(tags.fields().count("tags"));
+}
+
+TEST_F(OpenApiTest, SecurityFollowsTheAccessPolicy) {
+  const Struct& schemes = At(At(doc_, "components"), "securitySchemes");
+  EXPECT_EQ(At(schemes, "apiKey").fields().at("scheme").string_value(), "bearer");
+  const Struct& paths = At(doc_, "paths");
+  const Struct& public_get = At(At(paths, "/v1/public/partnerships/{partnership}"), "get");
+  EXPECT_EQ(public_get.fields().at("security").list_value().values_size(), 0)
+      << "the public view needs no key";
+  const Struct& approve = At(At(paths, "/v1/partnerships/{partnership}"), "delete");
+  const auto& required = approve.fields().at("security").list_value().values();
+  ASSERT_EQ(required.size(), 1);
+  EXPECT_TRUE(required[0].struct_value().fields().count("apiKey"));
+  EXPECT_THAT(approve.fields().at("description").string_value(),
+              HasSubstr("scope `partnerships:delete`"));
 }
 
 }  // namespace
