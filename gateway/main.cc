@@ -5,6 +5,8 @@
 // grpc/ the pass-through and auth/ the seam for authentication.
 #include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <map>
 #include <memory>
 #include <string>
@@ -24,9 +26,11 @@
 #include "common/server/config.h"
 #include "common/server/grpc_server.h"
 #include "common/server/tls.h"
+#include "common/server/operations_service.h"
 #include "common/storage/store.h"
 #include "common/telemetry/log.h"
 #include "gateway/admin/admin_service.h"
+#include "gateway/auth/keys_file.h"
 #include "gateway/audit/audit_log.h"
 #include "gateway/audit/audit_service.h"
 #include "gateway/auth/authorizer.h"
@@ -42,6 +46,7 @@
 #include "gateway/openapi/openapi.h"
 #include "proto/documented_descriptors.h"
 #include "gateway/transcoder/route_table.h"
+#include "gateway/web/web_pages.h"
 #include "google/protobuf/descriptor.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
@@ -126,8 +131,15 @@ int Run(int argc, char** argv) {
                                        /*required=*/true);
   std::string admin_address = config.String(
       "admin_address", "ACCORD_GATEWAY_ADMIN_ADDRESS", "",
-      "where accord-admin reaches the key admin API: unix:/path or 127.0.0.1:port; "
+      "where accord-admin and accordctl reach keys and backups: unix:/path or 127.0.0.1:port; "
       "default unix:<data_dir>/admin.sock");
+  std::string api_keys_file = config.String(
+      "api_keys_file", "ACCORD_API_KEYS_FILE", "",
+      "a file of API key hashes (accord-admin keys hash), besides the keys in the store; for "
+      "deployments that keep them in a Secret");
+  std::string backup_dir = config.String(
+      "backup_dir", "ACCORD_GATEWAY_BACKUP_DIR", "",
+      "folder for online backups of the gateway's store (accordctl backup); empty: refused");
   int64_t rate_per_second = config.Int("rate_limit_per_second", "ACCORD_RATE_LIMIT_PER_SECOND",
                                        50, "calls per second each API key may make; 0: no limit",
                                        0, 1000000);
@@ -140,9 +152,12 @@ int Run(int argc, char** argv) {
   int64_t record_lookup_ms = config.Int(
       "record_lookup_deadline_ms", "ACCORD_RECORD_LOOKUP_DEADLINE_MS", 2000,
       "deadline of the register lookup behind an officer's per-record check", 1, 60000);
+  bool web_secure_cookies = config.Bool(
+      "web_secure_cookies", "ACCORD_WEB_SECURE_COOKIES", false,
+      "mark the keeper dashboard's session cookie Secure even without X-Forwarded-Proto: https");
   accord::server::TlsFiles tls = accord::server::ReadTlsFlags(config);
   config.Finish();
-  if (admin_address.empty()) admin_address = absl::StrCat("unix:", data_dir, "/admin.sock");
+  if (admin_address.empty()) admin_address = accord::server::DefaultAdminAddress(data_dir);
 
   std::vector<std::string> services;
   for (const auto& backend : backends) services.push_back(backend.service);
@@ -167,12 +182,27 @@ int Run(int argc, char** argv) {
     for (std::string& family : more()) families.push_back(std::move(family));
   }
   auto store = accord::storage::Store::Open(
-      {.path = data_dir, .service = "gateway", .schema_version = 1, .column_families = families});
+      {.path = data_dir, .service = "gateway", .column_families = families});
   if (!store.ok()) {
     Log("fatal", "cannot open store", {{"path", data_dir}, {"error", store.status().ToString()}});
     return 1;
   }
-  auto keys = accord::gateway::KeyRegistry::Open(store->get());
+  std::vector<accord::gateway::v1::ApiKey> file_keys;
+  if (!api_keys_file.empty()) {
+    std::ifstream in(api_keys_file);
+    std::stringstream text;
+    text << in.rdbuf();
+    absl::StatusOr<std::vector<accord::gateway::v1::ApiKey>> parsed =
+        accord::gateway::ParseKeysFile(text.str());
+    if (!in || !parsed.ok()) {
+      Log("fatal", "cannot read --api_keys_file",
+          {{"path", api_keys_file},
+           {"error", in ? std::string(parsed.status().message()) : "cannot open"}});
+      return 2;
+    }
+    file_keys = *std::move(parsed);
+  }
+  auto keys = accord::gateway::KeyRegistry::Open(store->get(), file_keys);
   auto officers = accord::gateway::OfficerDirectory::Open(store->get());
   auto audit = accord::gateway::AuditLog::Open(store->get());
   for (const absl::Status& opened : {keys.status(), officers.status(), audit.status()}) {
@@ -236,34 +266,18 @@ int Run(int argc, char** argv) {
     return 1;
   }
   handler.SetOpenApi(*std::move(openapi));
+  // The public register's pages and the keeper's dashboard (docs/public-register.md).
+  accord::gateway::web::WebPages web_pages(&handler, &authorizer, &backend_table,
+                                           {.secure_cookies = web_secure_cookies});
+  handler.SetPageHandler(&web_pages);
 
-  // Key administration: a separate server on a local address only (accord-admin).
+  // Key administration and backups: a separate server on a local address only (accord-admin,
+  // accordctl).
   accord::gateway::AdminServiceImpl admin_service(keys->get());
-  grpc::ServerBuilder admin_builder;
-  int admin_port = 0;
-  if (absl::StartsWith(admin_address, "unix:")) {
-    std::filesystem::remove(admin_address.substr(5));
-    admin_builder.AddListeningPort(admin_address, grpc::InsecureServerCredentials());
-  } else if (absl::StartsWith(admin_address, "127.0.0.1:") ||
-             absl::StartsWith(admin_address, "localhost:")) {
-    admin_builder.AddListeningPort(admin_address, grpc::InsecureServerCredentials(),
-                                   &admin_port);
-  } else {
-    Log("fatal", "--admin_address must be unix:/path or 127.0.0.1:port",
-        {{"admin_address", admin_address}});
-    return 2;
-  }
-  admin_builder.RegisterService(&admin_service);
-  std::unique_ptr<grpc::Server> admin_server = admin_builder.BuildAndStart();
-  if (!admin_server) {
-    Log("error", "cannot listen for admin", {{"address", admin_address}});
-    return 1;
-  }
-  if (absl::StartsWith(admin_address, "unix:")) {
-    // Only the gateway's own user may issue keys.
-    std::filesystem::permissions(admin_address.substr(5), std::filesystem::perms::owner_read |
-                                                              std::filesystem::perms::owner_write);
-  }
+  accord::server::OperationsServiceImpl operations(store->get(), backup_dir);
+  std::unique_ptr<grpc::Server> admin_server =
+      accord::server::StartAdminServer(admin_address, {&admin_service, &operations});
+  if (!admin_server) return 1;
 
   // gRPC: health is a registered service, so the generic proxy (which catches every
   // method nothing else handles) never sees health checks.

@@ -8,6 +8,8 @@
 # every process, server and client, for localhost and 127.0.0.1), plus the certificates the
 # refusal tests need: other-ca-client.{pem,key} (signed by another CA) and
 # expired-client.{pem,key} (signed by the CA, expired yesterday).
+# ACCORD_CERT_SANS adds names to accord.pem, for processes that dial each other by name in
+# containers, e.g. ACCORD_CERT_SANS="DNS:accord-registry,DNS:accord-gateway" (docs/deploy.md).
 set -euo pipefail
 out="${1:-.data/certs}"
 mkdir -p "$out"
@@ -16,11 +18,11 @@ umask 077
 
 ext=$(mktemp)
 trap 'rm -f "$ext"' EXIT
-cat > "$ext" <<'EXT'
+cat > "$ext" <<EXT
 basicConstraints = CA:FALSE
 keyUsage = digitalSignature, keyEncipherment
 extendedKeyUsage = serverAuth, clientAuth
-subjectAltName = DNS:localhost, IP:127.0.0.1
+subjectAltName = DNS:localhost, IP:127.0.0.1${ACCORD_CERT_SANS:+, $ACCORD_CERT_SANS}
 EXT
 
 ca() {  # name subject

@@ -37,25 +37,29 @@ wait_port() {  # file, name, pid
 }
 
 # Services listen on kernel-picked ports and find each other through their port files.
-"$BIN/services/registry/accord-registry" --data_dir="$DATA/registry" --grpc_port=0 \
+"$BIN/services/registry/accord-registry" --data_dir="$DATA/registry" \
+  --backup_dir="$DATA/backups/registry" --grpc_port=0 \
   --port_file="$RUN/registry.port" --assessment_address="@$RUN/assessment.port" \
   2>>"$RUN/registry.log" &
 pids+=($!)
 REGISTRY_PORT=$(wait_port "$RUN/registry.port" registry $!)
 
-"$BIN/services/assessment/accord-assessment" --data_dir="$DATA/assessment" --grpc_port=0 \
+"$BIN/services/assessment/accord-assessment" --data_dir="$DATA/assessment" \
+  --backup_dir="$DATA/backups/assessment" --grpc_port=0 \
   --port_file="$RUN/assessment.port" --registry_address="127.0.0.1:$REGISTRY_PORT" \
   --protocols_dir="${ACCORD_PROTOCOLS_DIR:-protocols}" 2>>"$RUN/assessment.log" &
 pids+=($!)
 ASSESSMENT_PORT=$(wait_port "$RUN/assessment.port" assessment $!)
 
-"$BIN/services/risk/accord-risk" --data_dir="$DATA/risk" --grpc_port=0 \
+"$BIN/services/risk/accord-risk" --data_dir="$DATA/risk" \
+  --backup_dir="$DATA/backups/risk" --grpc_port=0 \
   --port_file="$RUN/risk.port" --registry_address="127.0.0.1:$REGISTRY_PORT" \
   --assessment_address="127.0.0.1:$ASSESSMENT_PORT" 2>>"$RUN/risk.log" &
 pids+=($!)
 RISK_PORT=$(wait_port "$RUN/risk.port" risk $!)
 
-"$BIN/services/review/accord-review" --data_dir="$DATA/review" --grpc_port=0 \
+"$BIN/services/review/accord-review" --data_dir="$DATA/review" \
+  --backup_dir="$DATA/backups/review" --grpc_port=0 \
   --port_file="$RUN/review.port" --registry_address="127.0.0.1:$REGISTRY_PORT" \
   --assessment_address="127.0.0.1:$ASSESSMENT_PORT" --risk_address="127.0.0.1:$RISK_PORT" \
   2>>"$RUN/review.log" &
@@ -65,7 +69,8 @@ REVIEW_PORT=$(wait_port "$RUN/review.port" review $!)
 # The merged change feed and webhooks follow every service's feed (review's when it runs).
 REVIEW_FLAG=()
 [ -n "${REVIEW_PORT:-}" ] && REVIEW_FLAG=(--review_address="127.0.0.1:$REVIEW_PORT")
-"$BIN/services/integrations/accord-integrations" --data_dir="$DATA/integrations" --grpc_port=0 \
+"$BIN/services/integrations/accord-integrations" --data_dir="$DATA/integrations" \
+  --backup_dir="$DATA/backups/integrations" --grpc_port=0 \
   --port_file="$RUN/integrations.port" --registry_address="127.0.0.1:$REGISTRY_PORT" \
   --assessment_address="127.0.0.1:$ASSESSMENT_PORT" --risk_address="127.0.0.1:$RISK_PORT" \
   "${REVIEW_FLAG[@]}" 2>>"$RUN/integrations.log" &
@@ -73,7 +78,7 @@ pids+=($!)
 INTEGRATIONS_PORT=$(wait_port "$RUN/integrations.port" integrations $!)
 
 "$BIN/gateway/accord-gateway" --http_port="$HTTP_PORT" --grpc_port="$GRPC_PORT" \
-  --data_dir="$DATA/gateway" --admin_address="unix:$RUN/admin.sock" \
+  --data_dir="$DATA/gateway" --backup_dir="$DATA/backups/gateway" \
   --registry_address="127.0.0.1:$REGISTRY_PORT" \
   --assessment_address="127.0.0.1:$ASSESSMENT_PORT" --risk_address="127.0.0.1:$RISK_PORT" \
   --integrations_address="127.0.0.1:$INTEGRATIONS_PORT" --review_address="127.0.0.1:$REVIEW_PORT" \
@@ -86,7 +91,7 @@ wait_port "$RUN/gateway-http.port" gateway $! >/dev/null
 # kept in $DATA/dev-api-key for the README's examples. Never do this outside development.
 KEY_FILE="$DATA/dev-api-key"
 if [ ! -s "$KEY_FILE" ]; then
-  (umask 077; "$BIN/gateway/accord-admin" --admin_address="unix:$RUN/admin.sock" keys create \
+  (umask 077; "$BIN/gateway/accord-admin" --admin_address="unix:$DATA/gateway/admin.sock" keys create \
     --client development --acts-for-officers --scopes \
     partnerships:read,partnerships:write,partnerships:approve,partnerships:delete,assessments:read,assessments:write,risks:read,risks:write,escalations:read,escalations:write,reviews:read,reviews:write,officers:read,officers:write,audit:read,finance:write,changes:read,webhooks:read,webhooks:write \
     | tail -n 1 > "$KEY_FILE")
@@ -98,7 +103,7 @@ cat <<MSG
 Accord is running (data in $DATA, logs in $RUN/*.log).
   REST/JSON: http://127.0.0.1:$(cat "$RUN/gateway-http.port")/v1/partnerships
   API key:   $KEY_FILE   (curl -H "Authorization: Bearer \$(cat $KEY_FILE)" ...)
-  Key admin: $BIN/gateway/accord-admin --admin_address=unix:$RUN/admin.sock keys list
+  Operations: $BIN/tools/accordctl/accordctl --data_root=$DATA status | backup | keys list
   gRPC:      127.0.0.1:$(cat "$RUN/gateway-grpc.port")  (reflection enabled on the services)
 Press Ctrl-C to stop.
 MSG

@@ -10,6 +10,7 @@ PACKAGES=(
   libboost-dev libboost-system-dev libssl-dev
   golang-github-grpc-ecosystem-grpc-gateway-dev grpc-proto
   curl python3 procps
+  clang libclang-rt-14-dev  # libFuzzer + sanitizer runtimes: tests/fuzz/run.sh, ctest fuzz_short
 )
 
 missing=()

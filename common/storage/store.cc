@@ -22,6 +22,67 @@ std::string EncodeIdempotencyRecord(uint64_t fingerprint, absl::string_view resp
   return out;
 }
 
+// Keys of the request-times index: when, then which record.
+std::string RequestTimeKey(absl::Time written, absl::string_view request_key) {
+  return absl::StrCat(EncodeSequence(absl::ToUnixMicros(written)), request_key);
+}
+
+// Expired request records deleted per write, at most, and how often writes look for them:
+// bounded work that keeps pace with any write rate a council could produce.
+constexpr int kExpiryEvery = 64;
+constexpr int kExpiryBatch = 32;
+// Index entries per batch when migrating a large store to schema 2.
+constexpr int kMigrationBatch = 10000;
+
+enum class InBatch { kAbsent, kFound, kDeleted };
+
+// What `batch` alone says about `key`: put (value set), deleted, or not mentioned.
+InBatch FindInBatch(rocksdb::WriteBatchWithIndex& batch, rocksdb::ColumnFamilyHandle* family,
+                    const rocksdb::Slice& key, std::string* value) {
+  std::unique_ptr<rocksdb::WBWIIterator> it(batch.NewIterator(family));
+  it->Seek(key);
+  if (!it->Valid()) return InBatch::kAbsent;
+  rocksdb::WriteEntry entry = it->Entry();
+  if (entry.key != key) return InBatch::kAbsent;
+  if (entry.type == rocksdb::kPutRecord) {
+    value->assign(entry.value.data(), entry.value.size());
+    return InBatch::kFound;
+  }
+  if (entry.type == rocksdb::kDeleteRecord || entry.type == rocksdb::kSingleDeleteRecord) {
+    return InBatch::kDeleted;
+  }
+  return InBatch::kAbsent;
+}
+
+// Replays a change's batch (puts and deletes, as Change writes them) into the group's.
+class AppendToGroup : public rocksdb::WriteBatch::Handler {
+ public:
+  AppendToGroup(const std::vector<rocksdb::ColumnFamilyHandle*>& families,
+                rocksdb::WriteBatchWithIndex* group)
+      : families_(families), group_(group) {}
+  rocksdb::Status PutCF(uint32_t family, const rocksdb::Slice& key,
+                        const rocksdb::Slice& value) override {
+    rocksdb::ColumnFamilyHandle* handle = ById(family);
+    return handle ? group_->Put(handle, key, value)
+                  : rocksdb::Status::InvalidArgument("unknown column family");
+  }
+  rocksdb::Status DeleteCF(uint32_t family, const rocksdb::Slice& key) override {
+    rocksdb::ColumnFamilyHandle* handle = ById(family);
+    return handle ? group_->Delete(handle, key)
+                  : rocksdb::Status::InvalidArgument("unknown column family");
+  }
+
+ private:
+  rocksdb::ColumnFamilyHandle* ById(uint32_t id) const {
+    for (rocksdb::ColumnFamilyHandle* handle : families_) {
+      if (handle->GetID() == id) return handle;
+    }
+    return nullptr;
+  }
+  const std::vector<rocksdb::ColumnFamilyHandle*>& families_;
+  rocksdb::WriteBatchWithIndex* group_;
+};
+
 }  // namespace
 
 std::string EncodeSequence(int64_t sequence) {
@@ -72,9 +133,25 @@ void Change::Delete(absl::string_view family, absl::string_view key) {
 }
 
 absl::Status Change::Get(absl::string_view family, absl::string_view key, std::string* value) {
-  return FromRocks(batch_.GetFromBatchAndDB(store_->db_.get(), rocksdb::ReadOptions(),
-                                            store_->Family(family),
-                                            rocksdb::Slice(key.data(), key.size()), value),
+  rocksdb::ColumnFamilyHandle* handle = store_->Family(family);
+  rocksdb::Slice slice(key.data(), key.size());
+  // Over the store: this change's own writes, then those of the changes committed with it.
+  rocksdb::WriteBatchWithIndex* group = store_->GroupSoFar();
+  if (group == nullptr) {
+    return FromRocks(batch_.GetFromBatchAndDB(store_->db_.get(), rocksdb::ReadOptions(), handle,
+                                              slice, value),
+                     absl::StrCat("read ", family));
+  }
+  switch (FindInBatch(batch_, handle, slice, value)) {
+    case InBatch::kFound:
+      return absl::OkStatus();
+    case InBatch::kDeleted:
+      return FromRocks(rocksdb::Status::NotFound(), absl::StrCat("read ", family));
+    case InBatch::kAbsent:
+      break;
+  }
+  return FromRocks(group->GetFromBatchAndDB(store_->db_.get(), rocksdb::ReadOptions(), handle,
+                                            slice, value),
                    absl::StrCat("read ", family));
 }
 
@@ -120,7 +197,8 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors = {
       {rocksdb::kDefaultColumnFamilyName, cf_options},
       {std::string(kEventsFamily), cf_options},
-      {std::string(kRequestsFamily), cf_options}};
+      {std::string(kRequestsFamily), cf_options},
+      {std::string(kRequestTimesFamily), cf_options}};
   for (const std::string& name : options.column_families) {
     descriptors.push_back({name, cf_options});
   }
@@ -138,18 +216,32 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
 
   std::string version;
   status = db->Get(rocksdb::ReadOptions(), kSchemaKey, &version);
-  std::string expected = std::to_string(options.schema_version);
+  int stored = 0;
   if (status.IsNotFound()) {
     rocksdb::WriteOptions write_options;
     write_options.sync = true;
-    status = db->Put(write_options, kSchemaKey, expected);
+    status = db->Put(write_options, kSchemaKey, std::to_string(options.schema_version));
     if (!status.ok()) return FromRocks(status, "write schema version");
+    stored = options.schema_version;
   } else if (!status.ok()) {
     return FromRocks(status, "read schema version");
-  } else if (version != expected) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("store ", options.path, " has schema version ", version,
-                     "; this build reads version ", expected, ". Migrate it first."));
+  } else if (!absl::SimpleAtoi(version, &stored) || stored < 1) {
+    return api::Error(absl::StatusCode::kDataLoss, "STORAGE_CORRUPT",
+                      absl::StrCat("store ", options.path, " has an unreadable schema version"));
+  }
+  if (stored > options.schema_version) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "store ", options.path, " has schema version ", stored, "; this build reads up to ",
+        options.schema_version, ". Run the newer Accord that wrote it, or restore a backup "
+        "made by this version."));
+  }
+  store->opened_at_version_ = stored;
+  if (stored < options.schema_version) {
+    telemetry::Log("info", "migrating store",
+                   {{"path", options.path},
+                    {"from", std::to_string(stored)},
+                    {"to", std::to_string(options.schema_version)}});
+    if (absl::Status migrated = store->Migrate(stored); !migrated.ok()) return migrated;
   }
 
   std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(),
@@ -163,6 +255,52 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
   }
   store->latest_sequence_.store(latest, std::memory_order_release);
   return store;
+}
+
+absl::Status Store::Migrate(int from_version) {
+  rocksdb::WriteOptions write_options;
+  write_options.sync = true;
+  for (int version = from_version + 1; version <= options_.schema_version; ++version) {
+    rocksdb::WriteBatch batch;
+    if (version == 2) {
+      // Index every remembered request id; their age is unknown, so they count from now.
+      std::string now = EncodeSequence(absl::ToUnixMicros(absl::Now()));
+      std::unique_ptr<rocksdb::Iterator> it(
+          db_->NewIterator(rocksdb::ReadOptions(), Family(kRequestsFamily)));
+      for (it->SeekToFirst(); it->Valid(); it->Next()) {
+        batch.Put(Family(kRequestTimesFamily), absl::StrCat(now, View(it->key())), "");
+        if (batch.Count() >= kMigrationBatch) {
+          // Re-running an interrupted step only adds index entries again: harmless.
+          rocksdb::Status status = db_->Write(write_options, &batch);
+          if (!status.ok()) return FromRocks(status, "migrate to schema 2");
+          batch.Clear();
+        }
+      }
+      if (!it->status().ok()) return FromRocks(it->status(), "migrate to schema 2");
+    } else {
+      return absl::InternalError(absl::StrCat("no migration to schema ", version));
+    }
+    batch.Put(kSchemaKey, std::to_string(version));
+    rocksdb::Status status = db_->Write(write_options, &batch);
+    if (!status.ok()) return FromRocks(status, absl::StrCat("migrate to schema ", version));
+  }
+  return absl::OkStatus();
+}
+
+void Store::ExpireRequests(Change& change) {
+  if (options_.request_retention <= absl::ZeroDuration()) return;
+  if (++writes_since_expiry_ < kExpiryEvery) return;
+  writes_since_expiry_ = 0;
+  std::string cutoff =
+      EncodeSequence(absl::ToUnixMicros(absl::Now() - options_.request_retention));
+  auto it = NewIterator(kRequestTimesFamily);
+  int deleted = 0;
+  for (it->SeekToFirst(); it->Valid() && deleted < kExpiryBatch; it->Next(), ++deleted) {
+    absl::string_view key = View(it->key());
+    if (key.size() < 8 || key.substr(0, 8) >= cutoff) break;
+    change.Delete(kRequestsFamily, key.substr(8));
+    change.Delete(kRequestTimesFamily, key);
+  }
 }
 
 Store::~Store() {
@@ -185,23 +323,37 @@ absl::Status Store::Get(absl::string_view family, absl::string_view key, std::st
                         const rocksdb::Snapshot* snapshot) const {
   rocksdb::ReadOptions read_options;
   read_options.snapshot = snapshot;
+  rocksdb::WriteBatchWithIndex* group = snapshot == nullptr ? GroupSoFar() : nullptr;
+  if (group != nullptr) {
+    return FromRocks(group->GetFromBatchAndDB(db_.get(), read_options, Family(family),
+                                              rocksdb::Slice(key.data(), key.size()), value),
+                     absl::StrCat("read ", family));
+  }
   return FromRocks(
       db_->Get(read_options, Family(family), rocksdb::Slice(key.data(), key.size()), value),
       absl::StrCat("read ", family));
+}
+
+rocksdb::WriteBatchWithIndex* Store::GroupSoFar() const {
+  if (building_thread_.load(std::memory_order_relaxed) != std::this_thread::get_id()) {
+    return nullptr;
+  }
+  rocksdb::WriteBatchWithIndex* group = group_so_far_;
+  return group != nullptr && group->GetWriteBatch()->Count() > 0 ? group : nullptr;
 }
 
 std::unique_ptr<rocksdb::Iterator> Store::NewIterator(absl::string_view family,
                                                       const rocksdb::Snapshot* snapshot) const {
   rocksdb::ReadOptions read_options;
   read_options.snapshot = snapshot;
+  rocksdb::WriteBatchWithIndex* group = snapshot == nullptr ? GroupSoFar() : nullptr;
+  if (group != nullptr) {
+    // The change being built writes to its own batch, never to the group's, so iterating
+    // this while it writes is safe.
+    return std::unique_ptr<rocksdb::Iterator>(group->NewIteratorWithBase(
+        Family(family), db_->NewIterator(read_options, Family(family))));
+  }
   return std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(read_options, Family(family)));
-}
-
-absl::Status Store::Commit(Change& change) {
-  if (change.batch_.GetWriteBatch()->Count() == 0) return absl::OkStatus();
-  rocksdb::WriteOptions write_options;
-  write_options.sync = true;
-  return FromRocks(db_->Write(write_options, change.batch_.GetWriteBatch()), "commit");
 }
 
 absl::Status Store::Write(const std::function<absl::Status(Change&)>& build) {
@@ -217,35 +369,96 @@ absl::Status Store::Write(const std::function<absl::Status(Change&)>& build) {
 absl::StatusOr<std::string> Store::WriteOnce(
     absl::string_view method, absl::string_view request_id, uint64_t request_fingerprint,
     const std::function<absl::StatusOr<std::string>(Change&)>& build) {
-  std::string response;
+  PendingWrite write;
+  write.method = method;
+  write.request_id = request_id;
+  write.request_fingerprint = request_fingerprint;
+  write.build = &build;
+  std::vector<PendingWrite*> group;
   {
-    absl::MutexLock lock(&write_mu_);
-    if (!request_id.empty()) {
-      auto stored = StoredResponse(method, request_id, request_fingerprint);
-      if (!stored.ok()) return stored.status();
-      if (stored->has_value()) return **stored;
-    }
-    Change change(this, next_sequence_);
-    absl::StatusOr<std::string> built = build(change);
-    if (!built.ok()) return built.status();
-    response = *std::move(built);
-    if (!request_id.empty()) {
-      change.Put(kRequestsFamily, absl::StrCat(method, "/", request_id),
-                 EncodeIdempotencyRecord(request_fingerprint, response));
-    }
-    absl::Status committed = Commit(change);
-    if (!committed.ok()) return committed;
-    if (change.emitted_ == 0) return response;
-    next_sequence_ += change.emitted_;
-    latest_sequence_.store(next_sequence_ - 1, std::memory_order_release);
+    absl::MutexLock lock(&queue_mu_);
+    queue_.push_back(&write);
+    // Either a leader commits this write with its group, or this caller leads the next
+    // group: every write waiting by then.
+    auto answered_or_free = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(queue_mu_) {
+      return write.done || !leader_active_;
+    };
+    queue_mu_.Await(absl::Condition(&answered_or_free));
+    if (write.done) return std::move(write.result);
+    leader_active_ = true;
+    group.assign(queue_.begin(), queue_.end());
+    queue_.clear();
   }
-  std::vector<std::function<void()>> wakes;
+  bool emitted = CommitGroup(group);
   {
-    absl::MutexLock lock(&subscribers_mu_);
-    for (auto& [id, wake] : subscribers_) wakes.push_back(wake);
+    absl::MutexLock lock(&queue_mu_);
+    // The other callers return as soon as they see done: touch none of them after this.
+    for (PendingWrite* member : group) member->done = true;
+    leader_active_ = false;
   }
-  for (auto& wake : wakes) wake();
-  return response;
+  if (emitted) {
+    std::vector<std::function<void()>> wakes;
+    {
+      absl::MutexLock lock(&subscribers_mu_);
+      for (auto& [id, wake] : subscribers_) wakes.push_back(wake);
+    }
+    for (auto& wake : wakes) wake();
+  }
+  return std::move(write.result);
+}
+
+bool Store::CommitGroup(const std::vector<PendingWrite*>& group) {
+  absl::MutexLock lock(&write_mu_);
+  rocksdb::WriteBatchWithIndex batch(rocksdb::BytewiseComparator(), 0, true);
+  group_so_far_ = &batch;
+  building_thread_.store(std::this_thread::get_id(), std::memory_order_relaxed);
+  int64_t next = next_sequence_;
+  for (PendingWrite* write : group) write->result = BuildChange(*write, batch, next);
+  building_thread_.store(std::thread::id(), std::memory_order_relaxed);
+  group_so_far_ = nullptr;
+  if (batch.GetWriteBatch()->Count() == 0) return false;
+  rocksdb::WriteOptions write_options;
+  write_options.sync = true;
+  absl::Status committed = FromRocks(db_->Write(write_options, batch.GetWriteBatch()), "commit");
+  if (!committed.ok()) {
+    // Nothing of the group was written, and later changes may have read earlier ones.
+    for (PendingWrite* write : group) {
+      if (write->wrote) write->result = committed;
+    }
+    return false;
+  }
+  bool emitted = next != next_sequence_;
+  next_sequence_ = next;
+  latest_sequence_.store(next - 1, std::memory_order_release);
+  return emitted;
+}
+
+absl::StatusOr<std::string> Store::BuildChange(PendingWrite& write,
+                                               rocksdb::WriteBatchWithIndex& group,
+                                               int64_t& next_sequence) {
+  if (!write.request_id.empty()) {
+    auto stored = StoredResponse(write.method, write.request_id, write.request_fingerprint);
+    if (!stored.ok()) return stored.status();
+    if (stored->has_value()) return **stored;
+  }
+  Change change(this, next_sequence);
+  absl::StatusOr<std::string> built = (*write.build)(change);
+  if (!built.ok()) return built.status();
+  if (!write.request_id.empty()) {
+    std::string key = absl::StrCat(write.method, "/", write.request_id);
+    change.Put(kRequestTimesFamily, RequestTimeKey(absl::Now(), key), "");
+    change.Put(kRequestsFamily, key, EncodeIdempotencyRecord(write.request_fingerprint, *built));
+  }
+  // A change that writes nothing is not committed, and carries no expiries.
+  if (change.batch_.GetWriteBatch()->Count() == 0) return built;
+  ExpireRequests(change);
+  AppendToGroup append(handles_, &group);
+  absl::Status appended =
+      FromRocks(change.batch_.GetWriteBatch()->Iterate(&append), "add a change to its group");
+  if (!appended.ok()) return appended;
+  write.wrote = true;
+  next_sequence += change.emitted_;
+  return built;
 }
 
 absl::StatusOr<std::optional<std::string>> Store::StoredResponse(

@@ -3,25 +3,33 @@
 //
 // Thread safety: a Store is safe to share. Reads (Get, NewIterator, ReadEvents) take no
 // Accord lock; RocksDB serves them concurrently. Writes go through Write()/WriteOnce(), which
-// run one writer at a time so that each change sees the state left by the previous one, gets
-// the next feed sequence, and is committed before the next starts.
+// run one change at a time so that each change sees the state left by the previous one and
+// gets the next feed sequence. Writers that arrive together are committed together (group
+// commit): one of them builds every waiting change in turn, each seeing those before it
+// (through Change::Get, and through Get/NewIterator called inside its build), then writes
+// them all in one synced WriteBatch and answers each caller. One fsync then serves many
+// requests, and none is acknowledged before it is durable. Readers on other threads see a
+// change only once it is committed.
 #ifndef ACCORD_COMMON_STORAGE_STORE_H_
 #define ACCORD_COMMON_STORAGE_STORE_H_
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <optional>
 #include <set>
 #include <memory>
 #include <string>
+#include <thread>
 #include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "accord/events/v1/events.pb.h"
 #include "google/protobuf/message.h"
 #include "rocksdb/db.h"
@@ -29,11 +37,22 @@
 
 namespace accord::storage {
 
+// The layout this build writes. A store at an older version is migrated on open (each step
+// one synced batch, the version bumped with the step's last batch); a store at a newer
+// version is refused, so an older binary never misreads data it does not understand.
+//   1: the first release.
+//   2: request-id records are indexed by the time they were written, so that they expire
+//      after StoreOptions::request_retention (AIP-155 lets a service forget old ids).
+inline constexpr int kSchemaVersion = 2;
+
 struct StoreOptions {
   std::string path;             // the folder; created when missing
   std::string service;          // names the feed's events, for example "registry"
-  int schema_version = 1;       // refused on open when the store holds another
+  int schema_version = kSchemaVersion;  // tests only: open as an older or newer build would
   std::vector<std::string> column_families;  // the service's own, besides the built-in ones
+  // How long a request id is remembered; a retry after this runs again. Expired records
+  // are deleted a few at a time inside later writes' batches. Zero: remembered forever.
+  absl::Duration request_retention = absl::Hours(24 * 30);
 };
 
 // Converts a RocksDB status: NoSpace → RESOURCE_EXHAUSTED, Corruption → DATA_LOSS,
@@ -73,9 +92,9 @@ class Change {
 
 class Store {
  public:
-  // Opens (creating when missing) the store at options.path. FAILED_PRECONDITION when the
-  // schema version differs; DATA_LOSS when RocksDB finds corruption; UNAVAILABLE when
-  // another process holds the store.
+  // Opens (creating when missing) the store at options.path, migrating an older schema.
+  // FAILED_PRECONDITION when the store's schema is newer than options.schema_version;
+  // DATA_LOSS when RocksDB finds corruption; UNAVAILABLE when another process holds it.
   static absl::StatusOr<std::unique_ptr<Store>> Open(const StoreOptions& options);
   ~Store();
 
@@ -117,6 +136,10 @@ class Store {
   // Up to `limit` events with sequence > after, in order.
   absl::StatusOr<std::vector<events::v1::Event>> ReadEvents(int64_t after, int limit) const;
 
+  // The schema version the store was at before this open (kSchemaVersion when it was new
+  // or already current): tells operators and tests that a migration ran.
+  int opened_at_version() const { return opened_at_version_; }
+
   // The highest committed sequence (0 when the feed is empty).
   int64_t latest_sequence() const { return latest_sequence_.load(std::memory_order_acquire); }
 
@@ -126,12 +149,40 @@ class Store {
   void Unsubscribe(int id);
 
   const std::string& service() const { return options_.service; }
+  const std::string& path() const { return options_.path; }
+  int schema_version() const { return options_.schema_version; }
   rocksdb::ColumnFamilyHandle* Family(absl::string_view name) const;
+
+  // The RocksDB instance, for backups and store statistics (backup.h). Changes must go
+  // through Write()/WriteOnce(), never straight to it.
+  rocksdb::DB* db() const { return db_.get(); }
+  const std::vector<rocksdb::ColumnFamilyHandle*>& families() const { return handles_; }
 
  private:
   friend class Change;
   Store() = default;
-  absl::Status Commit(Change& change);
+  // One caller of WriteOnce waiting for its change to be built and committed.
+  struct PendingWrite {
+    absl::string_view method;
+    absl::string_view request_id;
+    uint64_t request_fingerprint = 0;
+    const std::function<absl::StatusOr<std::string>(Change&)>* build = nullptr;
+    absl::StatusOr<std::string> result;
+    bool wrote = false;  // the change is in the group's batch
+    bool done = false;   // result is final
+  };
+  // Builds `group`'s changes in order and commits them in one synced batch; fills each
+  // result. True when the commit added feed events.
+  bool CommitGroup(const std::vector<PendingWrite*>& group);
+  absl::StatusOr<std::string> BuildChange(PendingWrite& write, rocksdb::WriteBatchWithIndex& group,
+                                          int64_t& next_sequence)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // The changes built so far in the group being built on this thread, or nullptr: what
+  // Get and NewIterator overlay on the store while a change is being built.
+  rocksdb::WriteBatchWithIndex* GroupSoFar() const;
+  absl::Status Migrate(int from_version);
+  // Adds deletes of up to a few expired request records to `change`.
+  void ExpireRequests(Change& change) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
 
   StoreOptions options_;
   std::unique_ptr<rocksdb::DB> db_;
@@ -140,6 +191,15 @@ class Store {
 
   absl::Mutex write_mu_;
   int64_t next_sequence_ ABSL_GUARDED_BY(write_mu_) = 1;
+  int writes_since_expiry_ ABSL_GUARDED_BY(write_mu_) = 0;
+  // Set while CommitGroup builds changes (under write_mu_), read only on that thread.
+  rocksdb::WriteBatchWithIndex* group_so_far_ = nullptr;
+  std::atomic<std::thread::id> building_thread_{};
+
+  absl::Mutex queue_mu_;
+  std::deque<PendingWrite*> queue_ ABSL_GUARDED_BY(queue_mu_);
+  bool leader_active_ ABSL_GUARDED_BY(queue_mu_) = false;
+  int opened_at_version_ = kSchemaVersion;
   std::atomic<int64_t> latest_sequence_{0};
 
   absl::Mutex subscribers_mu_;
@@ -175,6 +235,8 @@ int64_t DecodeSequence(absl::string_view key);
 // The built-in column families.
 inline constexpr absl::string_view kEventsFamily = "events";
 inline constexpr absl::string_view kRequestsFamily = "requests";
+// Since schema 2: EncodeSequence(written, µs since the epoch) + requests key -> "".
+inline constexpr absl::string_view kRequestTimesFamily = "request_times";
 
 }  // namespace accord::storage
 

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 
@@ -15,7 +16,15 @@ std::string& ServiceName() {
 }
 }  // namespace
 
-void SetLogService(std::string service) { ServiceName() = std::move(service); }
+void SetLogService(std::string service) {
+  ServiceName() = std::move(service);
+  // Debian builds Abseil without NDEBUG, which leaves absl::Mutex's deadlock detection on:
+  // every lock and every mutex's destruction then updates a process-wide lock-order graph
+  // under a global lock. gRPC's own mutexes are absl::Mutex too, so each call paid for it
+  // several times (3-5% of a service's CPU in the bench, docs/performance.md). Tests, which
+  // do not call this, keep the checks.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+}
 
 std::string JsonQuote(absl::string_view text) {
   std::string out = "\"";

@@ -14,7 +14,8 @@ namespace accord::telemetry {
 
 using LogFields = std::vector<std::pair<std::string, std::string>>;
 
-// Sets the "service" field written on every line. Call once from main().
+// Sets the "service" field written on every line. Call once from main(), first: it also
+// turns off Abseil's mutex deadlock detection for the process (log.cc says why).
 void SetLogService(std::string service);
 
 void Log(absl::string_view level, absl::string_view message, const LogFields& fields = {});

@@ -4,6 +4,7 @@
 //   accord-admin --admin_address=unix:.data/gateway/admin.sock keys create 
 //       --client finance --scopes partnerships:read [--acts-for-officers]
 //   accord-admin ... keys list | keys rotate ID | keys revoke ID
+//   accord-admin keys hash --client hr --scopes officers:write   (for --api_keys_file)
 //
 // `create` and `rotate` print the key once, on its own line, and never again.
 #include <cstdio>
@@ -14,6 +15,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "accord/gateway/v1/admin_service.grpc.pb.h"
+#include "gateway/auth/api_key_secret.h"
+#include "gateway/auth/keys_file.h"
 #include "google/protobuf/util/time_util.h"
 #include "grpcpp/grpcpp.h"
 
@@ -28,6 +31,9 @@ int Usage() {
                "  keys list\n"
                "  keys rotate ID\n"
                "  keys revoke ID\n"
+               "  keys hash --client NAME --scopes a,b[,...] [--acts-for-officers]\n"
+               "      (no gateway needed) a new key for --api_keys_file: prints the file's\n"
+               "      line, then the key\n"
                "The address defaults to $ACCORD_GATEWAY_ADMIN_ADDRESS.\n");
   return 2;
 }
@@ -47,6 +53,33 @@ void PrintKey(const v1::ApiKey& key) {
               absl::StrJoin(key.scopes(), ",").c_str(), key.acts_for_officers() ? "yes" : "no",
               Time(key.create_time()).c_str(), Time(key.rotate_time()).c_str(),
               Time(key.revoke_time()).c_str());
+}
+
+// A new key for --api_keys_file, made here without a gateway: the file's line, then the key.
+int HashKey(const std::string& client, const std::string& scopes, bool acts_for_officers) {
+  v1::ApiKey key;
+  std::string id = accord::gateway::NewKeyId();
+  std::string secret = accord::gateway::NewKeySecret();
+  key.set_name("apiKeys/" + id);
+  key.set_client(client);
+  for (absl::string_view scope : absl::StrSplit(scopes, ',', absl::SkipEmpty())) {
+    key.add_scopes(std::string(scope));
+  }
+  key.set_acts_for_officers(acts_for_officers);
+  key.set_secret_sha256(accord::gateway::HashSecret(secret));
+  if (client.empty() || client.find(' ') != std::string::npos) {
+    std::fprintf(stderr, "accord-admin: --client is required and has no spaces\n");
+    return 1;
+  }
+  // The same checks the gateway makes when it reads the file.
+  auto parsed = accord::gateway::ParseKeysFile(accord::gateway::KeysFileLine(key));
+  if (!parsed.ok()) {
+    std::fprintf(stderr, "accord-admin: %s\n", std::string(parsed.status().message()).c_str());
+    return 1;
+  }
+  std::printf("%s\n%s\n", accord::gateway::KeysFileLine(key).c_str(),
+              accord::gateway::FormatApiKey(id, secret).c_str());
+  return 0;
 }
 
 }  // namespace
@@ -83,6 +116,9 @@ int main(int argc, char** argv) {
     } else {
       rest.push_back(arg);
     }
+  }
+  if (rest.size() == 2 && rest[0] == "keys" && rest[1] == "hash") {
+    return HashKey(client, scopes, acts_for_officers);
   }
   if (address.empty() || rest.size() < 2 || rest[0] != "keys") return Usage();
 

@@ -31,11 +31,18 @@ v1::ApiKey WithoutHash(const v1::ApiKey& key) {
   return out;
 }
 
+absl::Status FromFile(absl::string_view name) {
+  return api::Error(absl::StatusCode::kFailedPrecondition, "API_KEY_FROM_FILE",
+                    absl::StrCat("name: ", name, " comes from the gateway's --api_keys_file; "
+                                 "change that file and restart the gateway"));
+}
+
 }  // namespace
 
 std::vector<std::string> KeyRegistry::ColumnFamilies() { return {std::string(kKeysFamily)}; }
 
-absl::StatusOr<std::unique_ptr<KeyRegistry>> KeyRegistry::Open(storage::Store* store) {
+absl::StatusOr<std::unique_ptr<KeyRegistry>> KeyRegistry::Open(
+    storage::Store* store, const std::vector<v1::ApiKey>& file_keys) {
   std::unique_ptr<KeyRegistry> registry(new KeyRegistry(store));
   auto snapshot = std::make_shared<Snapshot>();
   std::unique_ptr<rocksdb::Iterator> it = store->NewIterator(kKeysFamily);
@@ -48,6 +55,14 @@ absl::StatusOr<std::unique_ptr<KeyRegistry>> KeyRegistry::Open(storage::Store* s
     (*snapshot)[std::string(storage::View(it->key()))] = std::move(key);
   }
   if (!it->status().ok()) return storage::FromRocks(it->status(), "reading api keys");
+  for (const v1::ApiKey& key : file_keys) {
+    std::string id = KeyIdOf(key.name());
+    if (snapshot->count(id)) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "api key ", id, " is both in --api_keys_file and in the gateway's store"));
+    }
+    (*snapshot)[id] = std::make_shared<const v1::ApiKey>(key);
+  }
   absl::MutexLock lock(&registry->snapshot_mu_);
   registry->snapshot_ = std::move(snapshot);
   return registry;
@@ -118,6 +133,7 @@ absl::StatusOr<IssuedKey> KeyRegistry::Rotate(absl::string_view name) {
     return api::Error(absl::StatusCode::kNotFound, "API_KEY_NOT_FOUND",
                       absl::StrCat("name: no API key ", name));
   }
+  if (it->second->from_file()) return FromFile(name);
   if (it->second->has_revoke_time()) {
     return api::Error(absl::StatusCode::kFailedPrecondition, "API_KEY_REVOKED",
                       absl::StrCat("name: ", name, " is revoked; create a new key instead"));
@@ -139,6 +155,7 @@ absl::StatusOr<v1::ApiKey> KeyRegistry::Revoke(absl::string_view name) {
     return api::Error(absl::StatusCode::kNotFound, "API_KEY_NOT_FOUND",
                       absl::StrCat("name: no API key ", name));
   }
+  if (it->second->from_file()) return FromFile(name);
   if (it->second->has_revoke_time()) return WithoutHash(*it->second);
   v1::ApiKey key = *it->second;
   *key.mutable_revoke_time() = TimeUtil::GetCurrentTime();

@@ -30,8 +30,11 @@ class KeyRegistry {
  public:
   static std::vector<std::string> ColumnFamilies();
 
-  // Loads every key from `store` (not owned; must outlive the registry).
-  static absl::StatusOr<std::unique_ptr<KeyRegistry>> Open(storage::Store* store);
+  // Loads every key from `store` (not owned; must outlive the registry), plus `file_keys`
+  // (from --api_keys_file, see keys_file.h). FAILED_PRECONDITION when a file key has the id of
+  // a stored one.
+  static absl::StatusOr<std::unique_ptr<KeyRegistry>> Open(
+      storage::Store* store, const std::vector<v1::ApiKey>& file_keys = {});
 
   // INVALID_ARGUMENT naming "client" or "scopes[i]" for a missing client or unknown scope.
   absl::StatusOr<IssuedKey> Create(absl::string_view client, const std::vector<std::string>& scopes,
@@ -39,9 +42,10 @@ class KeyRegistry {
   // Every key, revoked ones included, without hashes, ordered by name.
   std::vector<v1::ApiKey> List() const;
   // A new secret for `name` ("apiKeys/<id>" or "<id>"); the old secret stops at once.
-  // NOT_FOUND for an unknown key, FAILED_PRECONDITION for a revoked one.
+  // NOT_FOUND for an unknown key, FAILED_PRECONDITION for a revoked one or one from the file.
   absl::StatusOr<IssuedKey> Rotate(absl::string_view name);
-  // Revokes `name`; revoking twice answers the revoked key again.
+  // Revokes `name`; revoking twice answers the revoked key again. FAILED_PRECONDITION for a
+  // key from the file (remove its line instead).
   absl::StatusOr<v1::ApiKey> Revoke(absl::string_view name);
 
   // The live key `token` ("accord_<id>_<secret>") belongs to. UNAUTHENTICATED, with the same

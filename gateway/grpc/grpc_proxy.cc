@@ -50,6 +50,11 @@ std::string ToString(grpc::string_ref ref) { return std::string(ref.data(), ref.
 // Only then does the backend's OnDone run, which finishes the caller's side with the
 // backend's status; no caller write can be pending by then. The object deletes itself
 // after both sides' OnDone.
+//
+// A unary method (most calls) takes a shorter path: the request is read, relayed with one
+// GenericStub::UnaryCall, and the answer written with the status in one operation. A
+// streaming call costs gRPC a batch per step (start, write, half-close, read, finish) on
+// each side; the bench measured the unary relay at about half the gateway's CPU per call.
 class ProxyCall {
  public:
   ProxyCall(grpc::GenericCallbackServerContext* context, const BackendTable& backends,
@@ -84,6 +89,9 @@ class ProxyCall {
     const google::protobuf::MethodDescriptor* descriptor = MethodOf(method_);
     bool streaming =
         descriptor != nullptr && (descriptor->server_streaming() || descriptor->client_streaming());
+    // Unknown methods (descriptor == nullptr) keep the streaming relay, which serves any shape.
+    unary_ = descriptor != nullptr && !streaming;
+    if (unary_) sides_left_ = 1;  // only the caller's side is a reactor
     gpr_timespec deadline = context->raw_deadline();
     if (gpr_time_cmp(deadline, gpr_inf_future(deadline.clock_type)) != 0) {
       backend_context_.set_deadline(deadline);
@@ -131,6 +139,7 @@ class ProxyCall {
 
   void StartBackend() {
     backend_started_ = true;
+    if (unary_) return;  // starts once the request is in (StartUnary)
     stub_->PrepareBidiStreamingCall(&backend_context_, caller_context_->method(),
                                     grpc::StubOptions(), &backend_);
     backend_.AddHold();  // caller -> backend
@@ -162,9 +171,35 @@ class ProxyCall {
       }
     }
     StartBackend();
+    if (unary_) return StartUnary(ok);
     if (ok) return backend_.StartWrite(&request_);
     backend_.StartWritesDone();
     backend_.RemoveHold();
+  }
+
+  // The unary relay: `ok` says the caller's request arrived.
+  void StartUnary(bool ok) {
+    if (!ok) {
+      return caller_.Finish(grpc::Status(grpc::StatusCode::INTERNAL,
+                                         "the call ended before its request message arrived"));
+    }
+    stub_->UnaryCall(&backend_context_, caller_context_->method(), grpc::StubOptions(), &request_,
+                     &response_, [this](grpc::Status status) { OnUnaryDone(status); });
+  }
+
+  void OnUnaryDone(const grpc::Status& status) {
+    authorizer_.Record(method_, admission_, message_.get(), request_id_,
+                       api::FromGrpcStatus(status), "GRPC");
+    for (const auto& [key, value] : backend_context_.GetServerInitialMetadata()) {
+      std::string name = ToString(key);
+      if (!IsHopMetadata(name)) caller_context_->AddInitialMetadata(name, ToString(value));
+    }
+    for (const auto& [key, value] : backend_context_.GetServerTrailingMetadata()) {
+      std::string name = ToString(key);
+      if (!IsHopMetadata(name)) caller_context_->AddTrailingMetadata(name, ToString(value));
+    }
+    if (status.ok()) return caller_.StartWriteAndFinish(&response_, grpc::WriteOptions(), status);
+    caller_.Finish(status);
   }
 
   void FinishAlone(const grpc::Status& status) {
@@ -176,6 +211,7 @@ class ProxyCall {
 
   void OnCallerReadDone(bool ok) {
     if (!backend_started_) return OnFirstMessage(ok);
+    if (unary_) return StartUnary(ok);
     if (ok) return backend_.StartWrite(&request_);
     backend_.StartWritesDone();
     backend_.RemoveHold();
@@ -233,6 +269,7 @@ class ProxyCall {
   std::string request_id_;
   Admission admission_;
   bool backend_started_ = false;
+  bool unary_ = false;
   const google::protobuf::Descriptor* request_type_ = nullptr;
   std::unique_ptr<google::protobuf::Message> message_;  // the first request, when inspected
   grpc::ClientContext backend_context_;

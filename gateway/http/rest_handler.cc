@@ -162,6 +162,13 @@ void RestHandler::Handle(HttpRequest request, std::function<void(HttpResponse)> 
     return finish(PlainText(200, "ok"));
   }
 
+  if (pages_ != nullptr) {
+    if (std::string label = pages_->PageLabel(path); !label.empty()) {
+      auto finish = Recorded(request, label, request_id, std::move(done));
+      return pages_->HandlePage(std::move(request), request_id, std::move(finish));
+    }
+  }
+
   RouteMatch match = routes_->Find(request.method, path);
   if (match.route == nullptr) {
     auto finish = Recorded(request, std::string(kUnmatchedLabel), request_id, std::move(done));

@@ -35,6 +35,19 @@ struct HttpResponse {
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers (Allow, ...)
 };
 
+// Pages the REST port serves beside the API (gateway/web: the public register and the
+// keeper's dashboard). Implementations are thread-safe.
+class PageHandler {
+ public:
+  virtual ~PageHandler() = default;
+  // The metrics label of the page `path` names (any method), or "" when it is not a page.
+  virtual std::string PageLabel(absl::string_view path) const = 0;
+  // Answers a request whose path PageLabel accepted, calling `done` exactly once (maybe on
+  // another thread). `request_id` is the request's x-request-id.
+  virtual void HandlePage(HttpRequest request, std::string request_id,
+                          std::function<void(HttpResponse)> done) const = 0;
+};
+
 // Thread-safe: Handle runs concurrently on every I/O thread.
 class RestHandler {
  public:
@@ -55,12 +68,16 @@ class RestHandler {
   // The document served at GET /openapi.json (gateway/openapi). Call before serving.
   void SetOpenApi(std::string json) { openapi_json_ = std::move(json); }
 
+  // Pages served on paths the API does not use; not owned. Call before serving.
+  void SetPageHandler(const PageHandler* pages) { pages_ = pages; }
+
   // /healthz (alive) and /readyz (alive and every backend connected) answer 503 once
   // draining starts, so load balancers stop sending.
   void SetServing(bool serving) { serving_.store(serving); }
 
  private:
   std::string openapi_json_;
+  const PageHandler* pages_ = nullptr;
   const RouteTable* routes_;
   const BackendTable* backends_;
   const Authorizer* authorizer_;

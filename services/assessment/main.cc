@@ -53,7 +53,6 @@ int main(int argc, char** argv) {
   auto store = accord::storage::Store::Open(
       {.path = flags.data_dir,
        .service = "assessment",
-       .schema_version = 1,
        .column_families = accord::assessment::Assessments::ColumnFamilies()});
   if (!store.ok()) {
     Log("fatal", "cannot open store",
@@ -76,5 +75,6 @@ int main(int argc, char** argv) {
   }
   accord::assessment::AssessmentServiceImpl service(&assessments);
 
-  return accord::server::RunService(flags, {&service}, [&] { service.CloseStreams(); });
+  return accord::server::RunService(flags, store->get(), {&service},
+                                    [&] { service.CloseStreams(); });
 }

@@ -59,7 +59,6 @@ int main(int argc, char** argv) {
   auto store = accord::storage::Store::Open(
       {.path = flags.data_dir,
        .service = "integrations",
-       .schema_version = 1,
        .column_families = integrations::Subscriptions::ColumnFamilies()});
   if (!store.ok()) {
     Log("fatal", "cannot open store",
@@ -92,7 +91,7 @@ int main(int argc, char** argv) {
   for (auto& follower : followers) follower->Start();
   dispatcher.Start();
 
-  return accord::server::RunService(flags, {&service}, [&] {
+  return accord::server::RunService(flags, store->get(), {&service}, [&] {
     for (auto& follower : followers) follower->Stop();
     dispatcher.Stop();
     service.CloseStreams();

@@ -26,7 +26,6 @@ int main(int argc, char** argv) {
   auto store = accord::storage::Store::Open(
       {.path = flags.data_dir,
        .service = "registry",
-       .schema_version = 1,
        .column_families = accord::registry::Registry::ColumnFamilies()});
   if (!store.ok()) {
     accord::telemetry::Log("fatal", "cannot open store",
@@ -47,7 +46,7 @@ int main(int argc, char** argv) {
     follower->Start();
   }
 
-  return accord::server::RunService(flags, {&service}, [&] {
+  return accord::server::RunService(flags, store->get(), {&service}, [&] {
     if (follower) follower->Stop();
     service.CloseStreams();
   });

@@ -37,7 +37,6 @@ int main(int argc, char** argv) {
   auto store = accord::storage::Store::Open(
       {.path = flags.data_dir,
        .service = "review",
-       .schema_version = 1,
        .column_families = accord::review::Reviews::ColumnFamilies()});
   if (!store.ok()) {
     Log("fatal", "cannot open store",
@@ -65,7 +64,7 @@ int main(int argc, char** argv) {
   }
   for (auto& follower : followers) follower->Start();
 
-  return accord::server::RunService(flags, {&service}, [&] {
+  return accord::server::RunService(flags, store->get(), {&service}, [&] {
     for (auto& follower : followers) follower->Stop();
     service.CloseStreams();
   });

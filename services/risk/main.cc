@@ -34,7 +34,6 @@ int main(int argc, char** argv) {
   auto store =
       accord::storage::Store::Open({.path = flags.data_dir,
                                     .service = "risk",
-                                    .schema_version = 1,
                                     .column_families = accord::risk::Risks::ColumnFamilies()});
   if (!store.ok()) {
     Log("fatal", "cannot open store",
@@ -51,7 +50,7 @@ int main(int argc, char** argv) {
       [&risks](const accord::events::v1::Event& event) { return risks.FollowAssessment(event); });
   follower->Start();
 
-  return accord::server::RunService(flags, {&service}, [&] {
+  return accord::server::RunService(flags, store->get(), {&service}, [&] {
     follower->Stop();
     service.CloseStreams();
   });

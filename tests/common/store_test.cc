@@ -2,6 +2,8 @@
 
 #include <thread>
 
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "accord/registry/v1/partnership.pb.h"
 #include "common/api/errors.h"
 #include "gmock/gmock.h"
@@ -13,7 +15,7 @@ namespace {
 
 using accord::registry::v1::Partnership;
 
-StoreOptions Options(const std::string& path, int schema = 1) {
+StoreOptions Options(const std::string& path, int schema = kSchemaVersion) {
   return {.path = path, .service = "test", .schema_version = schema,
           .column_families = {"records"}};
 }
@@ -140,12 +142,82 @@ TEST(Store, SequenceAndDataSurviveReopen) {
   EXPECT_EQ((*events)[1].sequence(), 6);
 }
 
-TEST(Store, OtherSchemaVersionIsRefusedOnOpen) {
+TEST(Store, ANewerSchemaIsRefusedOnOpenAndTheStoreIsLeftAlone) {
   testing::TempDir dir;
-  { ASSERT_TRUE(Store::Open(Options(dir.path(), 1)).ok()); }
-  auto store = Store::Open(Options(dir.path(), 2));
+  {
+    auto newer = Store::Open(Options(dir.path(), kSchemaVersion + 1));
+    ASSERT_TRUE(newer.ok());
+    ASSERT_TRUE(PutOne(**newer, "a", "1").ok());
+  }
+  auto store = Store::Open(Options(dir.path()));
   EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(std::string(store.status().message()), ::testing::HasSubstr("schema version 1"));
+  EXPECT_THAT(std::string(store.status().message()),
+              ::testing::HasSubstr(absl::StrCat("has schema version ", kSchemaVersion + 1,
+                                                "; this build reads up to ", kSchemaVersion)));
+  auto again = Store::Open(Options(dir.path(), kSchemaVersion + 1));
+  ASSERT_TRUE(again.ok()) << "a refused open must not change the store";
+  std::string value;
+  EXPECT_TRUE((*again)->Get("records", "a", &value).ok());
+}
+
+TEST(Store, AVersionOneStoreIsMigratedAndKeepsItsRequestIds) {
+  testing::TempDir dir;
+  auto build = [](Change& change) -> absl::StatusOr<std::string> {
+    change.Put("records", "r", "v");
+    change.Emit(events::v1::CREATED, "r", Named("r"));
+    return std::string("answer");
+  };
+  {
+    auto v1 = Store::Open(Options(dir.path(), 1));
+    ASSERT_TRUE(v1.ok());
+    ASSERT_TRUE((*v1)->WriteOnce("Create", "req-1", 7, build).ok());
+  }
+  auto store = Store::Open(Options(dir.path()));
+  ASSERT_TRUE(store.ok()) << store.status();
+  EXPECT_EQ((*store)->opened_at_version(), 1);
+  int64_t before = (*store)->latest_sequence();
+  auto retried = (*store)->WriteOnce("Create", "req-1", 7, build);
+  ASSERT_TRUE(retried.ok());
+  EXPECT_EQ(*retried, "answer");
+  EXPECT_EQ((*store)->latest_sequence(), before) << "the retry wrote again";
+  {
+    auto index = (*store)->NewIterator(kRequestTimesFamily);
+    index->SeekToFirst();
+    ASSERT_TRUE(index->Valid()) << "the migration indexed the old request id";
+    EXPECT_EQ(View(index->key()).substr(8), "Create/req-1");
+  }
+  store->reset();
+  auto reopened = Store::Open(Options(dir.path()));
+  ASSERT_TRUE(reopened.ok());
+  EXPECT_EQ((*reopened)->opened_at_version(), kSchemaVersion) << "migrated once, not twice";
+}
+
+TEST(Store, RequestIdsExpireAfterTheRetentionInsideLaterWrites) {
+  testing::TempDir dir;
+  StoreOptions options = Options(dir.path());
+  options.request_retention = absl::Milliseconds(50);
+  auto store = Store::Open(options);
+  ASSERT_TRUE(store.ok());
+  int runs = 0;
+  auto build = [&runs](Change& change) -> absl::StatusOr<std::string> {
+    ++runs;
+    change.Put("records", "r" + std::to_string(runs), "v");
+    return std::string("ok");
+  };
+  ASSERT_TRUE((*store)->WriteOnce("Create", "old", 1, build).ok());
+  ASSERT_TRUE((*store)->WriteOnce("Create", "old", 1, build).ok());
+  EXPECT_EQ(runs, 1) << "remembered within the retention";
+  absl::SleepFor(absl::Milliseconds(60));
+  for (int i = 0; i < 100; ++i) {
+    ASSERT_TRUE((*store)->WriteOnce("Create", "new-" + std::to_string(i), 1, build).ok());
+  }
+  std::string record;
+  EXPECT_TRUE(absl::IsNotFound((*store)->Get(kRequestsFamily, "Create/old", &record)))
+      << "an expired request id is forgotten";
+  EXPECT_TRUE((*store)->Get(kRequestsFamily, "Create/new-99", &record).ok());
+  int before = runs;
+  ASSERT_TRUE((*store)->WriteOnce("Create", "old", 1, build).ok());
+  EXPECT_EQ(runs, before + 1) << "a retry after the retention runs again";
 }
 
 TEST(Store, SecondOpenOfTheSameFolderIsUnavailable) {

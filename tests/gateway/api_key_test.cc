@@ -3,6 +3,7 @@
 #include "absl/strings/match.h"
 #include "gateway/auth/api_key_secret.h"
 #include "gateway/auth/key_registry.h"
+#include "gateway/auth/keys_file.h"
 #include "gtest/gtest.h"
 #include "tests/common/temp_dir.h"
 
@@ -113,6 +114,68 @@ TEST_F(KeyRegistryTest, UnknownScopesAndMissingClientNameTheField) {
   EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_TRUE(absl::StrContains(bad.status().message(), "client: is required"));
   EXPECT_TRUE(absl::StrContains(bad.status().message(), "scopes[1]"));
+}
+
+// A key made for --api_keys_file: its line round-trips, the key verifies against the hash,
+// and the API cannot rotate or revoke it.
+TEST_F(KeyRegistryTest, KeysFromTheFileVerifyAndCannotBeChangedByApi) {
+  v1::ApiKey key;
+  std::string id = NewKeyId(), secret = NewKeySecret();
+  key.set_name("apiKeys/" + id);
+  key.set_client("hr");
+  key.add_scopes("officers:read");
+  key.add_scopes("officers:write");
+  key.set_secret_sha256(HashSecret(secret));
+  std::string text = "# keys for the HR system\n\n" + KeysFileLine(key) + "\n";
+  absl::StatusOr<std::vector<v1::ApiKey>> parsed = ParseKeysFile(text);
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  ASSERT_EQ(parsed->size(), 1u);
+  EXPECT_EQ((*parsed)[0].client(), "hr");
+  EXPECT_FALSE((*parsed)[0].acts_for_officers());
+  EXPECT_TRUE((*parsed)[0].from_file());
+
+  registry_ = *KeyRegistry::Open(store_.get(), *parsed);
+  auto verified = registry_->Verify(FormatApiKey(id, secret));
+  ASSERT_TRUE(verified.ok()) << verified.status();
+  EXPECT_EQ((*verified)->scopes_size(), 2);
+  EXPECT_FALSE(registry_->Verify(FormatApiKey(id, NewKeySecret())).ok());
+  for (const auto& status : {registry_->Rotate(key.name()).status(),
+                             registry_->Revoke(key.name()).status()}) {
+    EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+    EXPECT_TRUE(absl::StrContains(status.message(), "--api_keys_file")) << status;
+  }
+  ASSERT_EQ(registry_->List().size(), 1u);
+  EXPECT_TRUE(registry_->List()[0].secret_sha256().empty()) << "a listed key has no hash";
+
+  // A stored key with the same id as a file key: refused at open.
+  auto issued = registry_->Create("finance", {"finance:write"}, false);
+  ASSERT_TRUE(issued.ok());
+  v1::ApiKey clash = key;
+  clash.set_name(issued->api_key.name());
+  EXPECT_EQ(KeyRegistry::Open(store_.get(), {clash}).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST(KeysFile, BadLinesNameTheLineAndTheField) {
+  std::string hash(64, 'a');
+  struct Case {
+    std::string text, expected;
+  } cases[] = {
+      {"0123456789abcdef hr officers:read no", "line 1: the line must have 5 fields"},
+      {"\nXYZ hr officers:read no " + hash, "line 2: key id must be 16 lower-case hex"},
+      {"0123456789abcdef hr everything no " + hash, "line 1: scope 'everything' is not a known"},
+      {"0123456789abcdef hr officers:read maybe " + hash, "acts-for-officers must be yes or no"},
+      {"0123456789abcdef hr officers:read no abc", "sha256 must be 64 lower-case hex"},
+      {"0123456789abcdef hr officers:read no " + hash + "\n0123456789abcdef hr officers:read no " +
+           hash,
+       "line 2: key id is repeated"},
+  };
+  for (const Case& c : cases) {
+    absl::StatusOr<std::vector<v1::ApiKey>> parsed = ParseKeysFile(c.text);
+    EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument) << c.text;
+    EXPECT_TRUE(absl::StrContains(parsed.status().message(), c.expected))
+        << parsed.status() << " for " << c.text;
+  }
 }
 
 }  // namespace

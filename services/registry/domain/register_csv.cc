@@ -1,6 +1,7 @@
 #include "services/registry/domain/register_csv.h"
 
 #include <functional>
+#include <limits>
 #include <map>
 #include <set>
 
@@ -45,7 +46,10 @@ absl::StatusOr<bool> ParseBool(absl::string_view text) {
 }
 
 // "£1,234.50", "1234.5", "1234" → pence. Refuses negatives and more than two decimals.
+// Any amount whose pence fit in an int64 is taken, as the pence columns take it, so that
+// every export (Pounds) imports again.
 absl::StatusOr<int64_t> ParsePounds(absl::string_view text) {
+  constexpr int64_t kMaxPence = std::numeric_limits<int64_t>::max();
   std::string v(absl::StripAsciiWhitespace(text));
   if (v.empty()) return 0;
   if (absl::StartsWith(v, "-")) {
@@ -56,13 +60,14 @@ absl::StatusOr<int64_t> ParsePounds(absl::string_view text) {
   int64_t pounds = 0;
   int64_t pence = 0;
   bool good = parts.size() <= 2 && !parts[0].empty() && absl::SimpleAtoi(parts[0], &pounds) &&
-              pounds >= 0 && pounds < 1'000'000'000'000;
+              pounds >= 0 && pounds <= kMaxPence / 100;
   if (good && parts.size() == 2) {
     good = !parts[1].empty() && parts[1].size() <= 2 && absl::SimpleAtoi(parts[1], &pence) &&
            absl::c_all_of(parts[1], absl::ascii_isdigit);
     if (parts[1].size() == 1) pence *= 10;
   }
-  if (!good || !absl::c_all_of(parts[0], absl::ascii_isdigit)) {
+  if (!good || !absl::c_all_of(parts[0], absl::ascii_isdigit) ||
+      pence > kMaxPence - pounds * 100) {
     return absl::InvalidArgumentError(
         absl::StrCat("must be an amount in pounds such as 1234.50; got '", text, "'"));
   }

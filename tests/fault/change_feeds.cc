@@ -1,0 +1,427 @@
+// Scenario 2: change feeds across crashes. Workers take partnerships through the whole
+// approval (create, screen, score, evaluation, sign-off) and, for others, record a risk
+// and re-score the partnership Major, all through the gateway, while a driver kill -9s
+// random producers and consumers (registry, assessment, risk, review, integrations, gateway).
+// Then every consumer must have applied every event exactly once:
+//   - the register moved each approved partnership into each state exactly once;
+//   - the review service scheduled each approved partnership exactly once;
+//   - the risk service offered each risk of a Major partnership for escalation exactly once;
+//   - the integrations service's merged feed holds each service's events 1..N, each once,
+//     in order.
+#include <optional>
+#include <set>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "accord/assessment/v1/assessment_service.grpc.pb.h"
+#include "accord/integrations/v1/integrations_service.grpc.pb.h"
+#include "accord/registry/v1/registry_service.grpc.pb.h"
+#include "accord/review/v1/review_service.grpc.pb.h"
+#include "accord/risk/v1/risk_service.grpc.pb.h"
+#include "google/protobuf/util/json_util.h"
+#include "grpcpp/grpcpp.h"
+#include "tests/fault/fault_stack.h"
+#include "tests/fault/scenarios.h"
+
+namespace accord::fault {
+namespace {
+
+namespace registry = accord::registry::v1;
+namespace assessment = accord::assessment::v1;
+namespace risk = accord::risk::v1;
+namespace review = accord::review::v1;
+namespace integrations = accord::integrations::v1;
+
+constexpr char kService[] = "Resilience";
+
+std::shared_ptr<grpc::Channel> Channel(int port) {
+  return grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials());
+}
+
+// Every event of one service's own feed, read page by page; empty on error.
+template <typename Stub>
+std::vector<events::v1::Event> ReadFeed(Stub& stub, bool* ok) {
+  std::vector<events::v1::Event> all;
+  events::v1::ListEventsRequest page;
+  page.set_page_size(1000);
+  *ok = true;
+  while (true) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    events::v1::ListEventsResponse response;
+    grpc::Status status = stub.ListEvents(&ctx, page, &response);
+    if (!status.ok()) {
+      *ok = false;
+      return all;
+    }
+    if (response.events().empty()) return all;
+    for (const auto& e : response.events()) all.push_back(e);
+    page.set_after_sequence(response.events().rbegin()->sequence());
+  }
+}
+
+std::string Answers(const std::vector<std::pair<int, int>>& scores, bool with_amounts) {
+  std::string json = with_amounts
+                         ? R"({"question":1,"amountPence":"100000"},{"question":2,"count":1})"
+                         : "";
+  for (auto [question, score] : scores) {
+    absl::StrAppend(&json, json.empty() ? "" : ",", R"({"question":)", question,
+                    R"(,"score":)", score, "}");
+  }
+  return absl::StrCat(R"({"answers":[)", json, "]}");
+}
+
+class Flow {
+ public:
+  Flow(int port, std::map<std::string, std::string> auth, Figures* figures,
+       const std::atomic<bool>* abandon)
+      : port_(port), auth_(std::move(auth)), figures_(figures), abandon_(abandon) {}
+
+  // One call retried with its idempotency key until it is answered for good; the body of a
+  // 200, or nullopt (recorded as a failure) otherwise.
+  std::optional<std::string> Call(const std::string& method, const std::string& target,
+                                  const std::string& body, const std::string& key,
+                                  const std::string& officer) {
+    std::map<std::string, std::string> headers = auth_;
+    if (!officer.empty()) headers["x-accord-officer"] = officer;
+    if (method == "POST") headers["idempotency-key"] = key;
+    testing::HttpResponse answer = RestWithRetry(port_, method, target, body, headers,
+                                                 std::chrono::seconds(90), abandon_);
+    if (answer.status == 200) return answer.body;
+    figures_->Fail(absl::StrCat(method, " ", target, ": ", answer.status, " ",
+                                answer.body.substr(0, 300)));
+    return std::nullopt;
+  }
+
+  bool WaitForState(const std::string& id, registry::State state) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
+    while (std::chrono::steady_clock::now() < deadline) {
+      testing::HttpResponse read =
+          testing::HttpCall(port_, "GET", "/v1/partnerships/" + id, "", auth_);
+      registry::Partnership p;
+      if (read.status == 200 && FromJson(read.body, &p) && p.state() == state) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    figures_->Fail(absl::StrCat(id, " never reached ", registry::State_Name(state)));
+    return false;
+  }
+
+  bool Create(const std::string& id) {
+    return Call("POST",
+                absl::StrCat("/v1/partnerships?partnershipId=", id, "&requestId=", id, "-create"),
+                absl::StrCat(R"({"displayName":"Feed )", id, R"(","leadService":")", kService,
+                             R"(","councilContribution":{"moneyPence":"10000"}})"),
+                "", "")
+        .has_value();
+  }
+
+  // Create, screen, score Limited, write the registration document, submit, sign off.
+  bool Approve(const std::string& id, const assessment::Protocol& protocol) {
+    if (!Create(id)) return false;
+    const std::string parent = "/v1/partnerships/" + id;
+    if (!Call("POST", parent + "/screenings",
+              R"({"outcome":"IS_PARTNERSHIP","justification":"joint delivery"})", id + "-screen",
+              "feed-lead")) {
+      return false;
+    }
+    if (!Call("POST", parent + "/assessments",
+              Answers({{3, 1}, {4, 1}, {5, 1}, {6, 1}, {7, 1}}, true), id + "-assess",
+              "feed-lead")) {
+      return false;
+    }
+    if (!WaitForState(id, registry::ASSESSED)) return false;
+    auto created = Call("POST", parent + "/evaluations", "{}", id + "-evaluation", "feed-lead");
+    assessment::Evaluation evaluation;
+    if (!created || !FromJson(*created, &evaluation)) return false;
+    assessment::Evaluation update;
+    for (const auto& section : protocol.evaluation_sections()) {
+      auto* answer = update.add_sections();
+      answer->set_number(section.number());
+      answer->set_text("Answered: " + section.title());
+    }
+    for (const auto& item : protocol.governance_checklist()) {
+      auto* answer = update.add_governance_checklist();
+      answer->set_item_id(item.id());
+      answer->set_met(true);
+    }
+    std::string body;
+    (void)google::protobuf::util::MessageToJsonString(update, &body);
+    if (!Call("PATCH",
+              absl::StrCat("/v1/", evaluation.name(),
+                           "?updateMask=sections,governanceChecklist&requestId=", id, "-fill"),
+              body, "", "feed-lead")) {
+      return false;
+    }
+    if (!Call("POST", absl::StrCat("/v1/", evaluation.name(), ":submit"), "{}", id + "-submit",
+              "feed-lead")) {
+      return false;
+    }
+    auto signed_off = Call("POST", absl::StrCat("/v1/", evaluation.name(), ":signOff"),
+                           R"({"role":"HEAD_OF_SERVICE"})", id + "-sign", "feed-head");
+    if (!signed_off || !FromJson(*signed_off, &evaluation)) return false;
+    if (evaluation.state() != assessment::Evaluation::APPROVED) {
+      figures_->Fail(id + ": the sign-off did not approve: " + signed_off->substr(0, 200));
+      return false;
+    }
+    return true;
+  }
+
+  // Create, score Limited, record a risk, score Major; the risk's name.
+  std::optional<std::string> Escalate(const std::string& id) {
+    if (!Create(id)) return std::nullopt;
+    const std::string parent = "/v1/partnerships/" + id;
+    if (!Call("POST", parent + "/assessments", Answers({{4, 1}, {5, 1}, {6, 1}, {7, 1}}, false),
+              id + "-limited", "feed-lead")) {
+      return std::nullopt;
+    }
+    if (!WaitForState(id, registry::ASSESSED)) return std::nullopt;
+    auto created = Call("POST", parent + "/risks", R"({"title":"Partner withdraws funding",
+        "riskTo":"BOTH","category":"PARTNER_FAILURE_TO_PERFORM","owner":"Head of Finance",
+        "inherent":{"impact":4,"likelihood":4},"residual":{"impact":3,"likelihood":2},
+        "reviewDate":"2027-03-31"})",
+                        id + "-risk", "feed-lead");
+    risk::Risk r;
+    if (!created || !FromJson(*created, &r)) return std::nullopt;
+    if (!Call("POST", parent + "/assessments", Answers({{4, 5}, {5, 5}, {6, 5}, {7, 5}}, false),
+              id + "-major", "feed-lead")) {
+      return std::nullopt;
+    }
+    return r.name();
+  }
+
+ private:
+  int port_;
+  std::map<std::string, std::string> auth_;
+  Figures* figures_;
+  const std::atomic<bool>* abandon_;
+};
+
+}  // namespace
+
+void ChangeFeeds(Params& params, Figures& figures) {
+  const int64_t approvals = params.Int("approvals", 6, 60);
+  const int64_t escalations = params.Int("escalations", 4, 30);
+  const int64_t workers = params.Int("workers", 3, 3);
+  const int64_t min_gap_ms = params.Int("min_gap_ms", 300, 200);
+  const int64_t max_gap_ms = params.Int("max_gap_ms", 1200, 800);
+
+  FaultStack stack({});
+  if (!stack.Start()) {
+    figures.Fail("stack did not start: " + stack.error());
+    return;
+  }
+  const int port = stack.http_port();
+  if (!EnsureOfficer(port, stack.Auth(), "feed-lead", "LEAD_OFFICER", kService) ||
+      !EnsureOfficer(port, stack.Auth(), "feed-head", "HEAD_OF_SERVICE", kService)) {
+    figures.Fail("could not put the officers in the directory");
+    return;
+  }
+  assessment::Protocol protocol;
+  testing::HttpResponse read =
+      RestWithRetry(port, "GET", "/v1/protocols/bolsover", "", stack.Auth(), std::chrono::seconds(20));
+  if (read.status != 200 || !FromJson(read.body, &protocol)) {
+    figures.Fail("no Bolsover protocol: " + read.body.substr(0, 200));
+    return;
+  }
+
+  std::atomic<bool> done{false};
+  std::atomic<int64_t> next{0};
+  std::mutex mu;
+  std::vector<std::string> approved;
+  std::vector<std::string> risks;
+  std::vector<std::thread> threads;
+  for (int w = 0; w < workers; ++w) {
+    threads.emplace_back([&] {
+      Flow flow(port, stack.Auth(), &figures, nullptr);
+      for (int64_t i = next++; i < approvals + escalations; i = next++) {
+        if (i < approvals) {
+          std::string id = absl::StrCat("fa-", i);
+          if (flow.Approve(id, protocol)) {
+            std::lock_guard<std::mutex> lock(mu);
+            approved.push_back(id);
+          }
+        } else {
+          std::string id = absl::StrCat("fr-", i);
+          if (auto name = flow.Escalate(id)) {
+            std::lock_guard<std::mutex> lock(mu);
+            risks.push_back(*name);
+          }
+        }
+      }
+    });
+  }
+  std::thread finisher([&] {
+    for (auto& t : threads) t.join();
+    done = true;
+  });
+  std::vector<std::string> targets = stack.names();
+  std::map<std::string, int64_t> kills;
+  int64_t cycles = 0, failed_reopens = 0;
+  while (!done) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(Uniform(min_gap_ms, max_gap_ms)));
+    if (done) break;
+    const std::string& target = targets[Uniform(0, targets.size() - 1)];
+    stack.Kill(target);
+    ++kills[target];
+    ++cycles;
+    if (!stack.StartProcess(target)) {
+      ++failed_reopens;
+      figures.Fail(absl::StrCat("restart of ", target, ": ", stack.error().substr(0, 400)));
+      if (!stack.StartProcess(target)) break;
+    }
+  }
+  finisher.join();
+
+  // Let the consumers catch up, then read every feed.
+  auto registry_stub = registry::RegistryService::NewStub(Channel(stack.port("registry")));
+  auto assessment_stub = assessment::AssessmentService::NewStub(Channel(stack.port("assessment")));
+  auto risk_stub = risk::RiskService::NewStub(Channel(stack.port("risk")));
+  auto review_stub = review::ReviewService::NewStub(Channel(stack.port("review")));
+  auto integrations_stub =
+      integrations::IntegrationsService::NewStub(Channel(stack.port("integrations")));
+
+  std::map<std::string, int64_t> latest;  // service → last sequence of its own feed
+  std::map<std::string, std::map<int64_t, int>> merged;  // service → sequence → times
+  int64_t merged_changes = 0, out_of_order = 0;
+  std::map<std::string, int> scheduled, offered;
+  std::map<std::pair<std::string, int>, int> state_changes;  // (partnership, state) → times
+  auto converged_by = std::chrono::steady_clock::now() + std::chrono::seconds(90);
+  bool converged = false;
+  while (!converged && std::chrono::steady_clock::now() < converged_by) {
+    bool ok = true, one_ok;
+    latest.clear();
+    state_changes.clear();
+    scheduled.clear();
+    offered.clear();
+    auto registry_events = ReadFeed(*registry_stub, &one_ok);
+    ok &= one_ok;
+    for (const auto& e : registry_events) {
+      if (e.kind() != events::v1::STATE_CHANGED) continue;
+      registry::Partnership p;
+      if (e.resource().UnpackTo(&p)) ++state_changes[{p.name(), p.state()}];
+    }
+    latest["registry"] = registry_events.empty() ? 0 : registry_events.back().sequence();
+    auto assessment_events = ReadFeed(*assessment_stub, &one_ok);
+    ok &= one_ok;
+    latest["assessment"] = assessment_events.empty() ? 0 : assessment_events.back().sequence();
+    auto risk_events = ReadFeed(*risk_stub, &one_ok);
+    ok &= one_ok;
+    for (const auto& e : risk_events) {
+      if (e.action() == "escalation_offered") ++offered[e.resource_name()];
+    }
+    latest["risk"] = risk_events.empty() ? 0 : risk_events.back().sequence();
+    auto review_events = ReadFeed(*review_stub, &one_ok);
+    ok &= one_ok;
+    for (const auto& e : review_events) {
+      if (e.action() == "rescheduled") ++scheduled[e.resource_name()];
+    }
+    latest["review"] = review_events.empty() ? 0 : review_events.back().sequence();
+
+    merged.clear();
+    merged_changes = 0;
+    out_of_order = 0;
+    std::map<std::string, int64_t> last_seen;
+    std::string cursor;
+    while (ok) {
+      integrations::ListChangesRequest request;
+      request.set_cursor(cursor);
+      request.set_page_size(500);
+      integrations::ListChangesResponse response;
+      grpc::ClientContext ctx;
+      ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+      if (!integrations_stub->ListChanges(&ctx, request, &response).ok()) {
+        ok = false;
+        break;
+      }
+      if (response.changes().empty()) break;
+      for (const auto& c : response.changes()) {
+        ++merged_changes;
+        const std::string& service = c.event().service();
+        ++merged[service][c.event().sequence()];
+        if (c.event().sequence() <= last_seen[service]) ++out_of_order;
+        last_seen[service] = c.event().sequence();
+      }
+      cursor = response.next_cursor();
+    }
+    converged = ok;
+    for (const auto& [service, last] : latest) {
+      if (static_cast<int64_t>(merged[service].size()) != last) converged = false;
+    }
+    for (const std::string& id : approved) {
+      if (scheduled["partnerships/" + id] == 0 ||
+          state_changes[{"partnerships/" + id, registry::ACTIVE}] == 0) {
+        converged = false;
+      }
+    }
+    for (const std::string& name : risks) {
+      if (offered[name] == 0) converged = false;
+    }
+    if (!converged) std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+
+  int64_t lost = 0, duplicates = 0, gaps = 0;
+  for (const std::string& id : approved) {
+    const std::string name = "partnerships/" + id;
+    for (registry::State state : {registry::SCREENED, registry::ASSESSED,
+                                  registry::AWAITING_APPROVAL, registry::ACTIVE}) {
+      int times = state_changes[{name, state}];
+      if (times == 0) {
+        ++lost;
+        figures.Fail(absl::StrCat(name, " never moved to ", registry::State_Name(state)));
+      } else if (times > 1) {
+        duplicates += times - 1;
+        figures.Fail(absl::StrCat(name, " moved to ", registry::State_Name(state), " ", times,
+                                  " times"));
+      }
+    }
+    int times = scheduled[name];
+    if (times != 1) {
+      (times == 0 ? lost : duplicates) += times == 0 ? 1 : times - 1;
+      figures.Fail(absl::StrCat(name, " scheduled ", times, " times by the review service"));
+    }
+  }
+  for (const std::string& name : risks) {
+    int times = offered[name];
+    if (times != 1) {
+      (times == 0 ? lost : duplicates) += times == 0 ? 1 : times - 1;
+      figures.Fail(absl::StrCat(name, " offered for escalation ", times, " times"));
+    }
+  }
+  for (const auto& [service, last] : latest) {
+    for (int64_t sequence = 1; sequence <= last; ++sequence) {
+      int times = merged[service][sequence];
+      if (times == 0) ++gaps;
+      if (times > 1) duplicates += times - 1;
+    }
+    if (gaps > 0) figures.Fail(absl::StrCat("merged feed misses events of ", service));
+  }
+  for (const auto& [service, sequences] : merged) {
+    if (!latest.count(service) && service != "integrations") {
+      figures.Note("merged feed carries service " + service + " not checked here");
+    }
+  }
+  if (out_of_order > 0) figures.Fail(absl::StrCat(out_of_order, " merged changes out of order"));
+  if (duplicates > 0) figures.Fail(absl::StrCat(duplicates, " events applied twice"));
+  if (static_cast<int64_t>(approved.size()) != approvals ||
+      static_cast<int64_t>(risks.size()) != escalations) {
+    figures.Fail("not every flow finished");
+  }
+  figures.Set("kill_cycles", cycles);
+  std::string per_target;
+  for (const auto& [name, count] : kills) absl::StrAppend(&per_target, name, ":", count, " ");
+  figures.Set("kills_per_process", per_target);
+  figures.Set("failed_reopens", failed_reopens);
+  figures.Set("partnerships_approved", approved.size());
+  figures.Set("risks_escalated", risks.size());
+  std::string feeds;
+  for (const auto& [service, last] : latest) absl::StrAppend(&feeds, service, ":", last, " ");
+  figures.Set("feed_events", feeds);
+  figures.Set("merged_feed_changes", merged_changes);
+  figures.Set("lost", lost);
+  figures.Set("merged_gaps", gaps);
+  figures.Set("duplicates", duplicates);
+  figures.Set("out_of_order", out_of_order);
+  if (!stack.StopAll()) figures.Fail("graceful stop at the end: " + stack.error());
+}
+
+}  // namespace accord::fault
