@@ -197,11 +197,17 @@ absl::StatusOr<RestoreResult> RestoreBackup(const RestoreOptions& options) {
                                                                     absl::Now(),
                                                                     absl::UTCTimeZone()));
       fs::create_directory(aside, ec);
+      // The store's files (not earlier replaced-* folders, the admin socket or the lock we
+      // hold), listed first and moved after, so the listing never sees its own moves.
+      std::vector<fs::path> files;
       for (const fs::directory_entry& entry : fs::directory_iterator(data_dir, ec)) {
-        std::string name = entry.path().filename().string();
-        if (ec || entry.is_directory() || entry.is_socket() || name == "LOCK") continue;
-        fs::rename(entry.path(), aside / name, ec);
+        if (entry.is_regular_file() && entry.path().filename() != "LOCK") {
+          files.push_back(entry.path());
+        }
+      }
+      for (const fs::path& file : files) {
         if (ec) break;
+        fs::rename(file, aside / file.filename(), ec);
       }
       if (ec) {
         moved = absl::InternalError(absl::StrCat("cannot move the old store aside into ",

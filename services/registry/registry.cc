@@ -25,7 +25,6 @@
 namespace accord::registry {
 namespace {
 
-using api::FilterFieldSpec;
 using events::v1::ChangeKind;
 using google::protobuf::util::TimeUtil;
 
@@ -37,28 +36,6 @@ constexpr int kMaxPageSize = 1000;
 // quickly; the page then comes back short with a token to continue.
 constexpr int kScanBudget = 5000;
 
-// The fields the filter language and the equality indexes know.
-const api::FilterSchema& Schema() {
-  static const auto* schema = [] {
-    auto* s = new api::FilterSchema;
-    FilterFieldSpec state{FilterFieldSpec::Type::kEnum, {}};
-    for (int i = v1::State_MIN + 1; i <= v1::State_MAX; ++i) {
-      if (v1::State_IsValid(i)) state.enum_values.insert(v1::State_Name(i));
-    }
-    FilterFieldSpec tier{FilterFieldSpec::Type::kEnum, {}};
-    for (int i = v1::Tier_MIN; i <= v1::Tier_MAX; ++i) {
-      if (v1::Tier_IsValid(i)) tier.enum_values.insert(v1::Tier_Name(i));
-    }
-    (*s)["state"] = state;
-    (*s)["tier"] = tier;
-    (*s)["lead_service"] = {FilterFieldSpec::Type::kString, {}};
-    (*s)["display_name"] = {FilterFieldSpec::Type::kString, {}};
-    (*s)["key_partnership"] = {FilterFieldSpec::Type::kBool, {}};
-    (*s)["update_time"] = {FilterFieldSpec::Type::kTimestamp, {}};
-    return s;
-  }();
-  return *schema;
-}
 
 // Fields with an equality index; a filter on one of them reads only matching entries.
 constexpr absl::string_view kIndexedFields[] = {"state", "tier", "lead_service",
@@ -182,7 +159,7 @@ absl::StatusOr<std::pair<std::vector<v1::Partnership>, std::string>> ReadPage(
     const storage::Store& store, const v1::ListPartnershipsRequest& request, bool public_view) {
   auto page_size = api::EffectivePageSize(request.page_size(), kDefaultPageSize, kMaxPageSize);
   if (!page_size.ok()) return page_size.status();
-  auto filter = api::ParseFilter(request.filter(), Schema());
+  auto filter = api::ParseFilter(request.filter(), PartnershipFilterSchema());
   if (!filter.ok()) return filter.status();
   auto order = ParseOrder(request.order_by());
   if (!order.ok()) return order.status();

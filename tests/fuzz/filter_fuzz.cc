@@ -11,6 +11,7 @@
 #include "absl/strings/string_view.h"
 #include "accord/registry/v1/partnership.pb.h"
 #include "common/api/filter.h"
+#include "services/registry/domain/partnership_rules.h"
 #include "tests/fuzz/fuzz_check.h"
 
 namespace {
@@ -19,29 +20,8 @@ using accord::api::FilterFieldSpec;
 using accord::api::FilterOp;
 using accord::api::FilterSchema;
 
-// The register's list schema (services/registry/registry.cc), built the same way.
-const FilterSchema& Schema() {
-  static const FilterSchema* schema = [] {
-    namespace v1 = accord::registry::v1;
-    auto* s = new FilterSchema;
-    FilterFieldSpec state{FilterFieldSpec::Type::kEnum, {}};
-    for (int i = v1::State_MIN + 1; i <= v1::State_MAX; ++i) {
-      if (v1::State_IsValid(i)) state.enum_values.insert(v1::State_Name(i));
-    }
-    FilterFieldSpec tier{FilterFieldSpec::Type::kEnum, {}};
-    for (int i = v1::Tier_MIN; i <= v1::Tier_MAX; ++i) {
-      if (v1::Tier_IsValid(i)) tier.enum_values.insert(v1::Tier_Name(i));
-    }
-    (*s)["state"] = state;
-    (*s)["tier"] = tier;
-    (*s)["lead_service"] = {FilterFieldSpec::Type::kString, {}};
-    (*s)["display_name"] = {FilterFieldSpec::Type::kString, {}};
-    (*s)["key_partnership"] = {FilterFieldSpec::Type::kBool, {}};
-    (*s)["update_time"] = {FilterFieldSpec::Type::kTimestamp, {}};
-    return s;
-  }();
-  return *schema;
-}
+// The register's list schema, as ListPartnerships uses it.
+const FilterSchema& Schema() { return accord::registry::PartnershipFilterSchema(); }
 
 const char* OpText(FilterOp op) {
   switch (op) {

@@ -313,4 +313,26 @@ PublicPartnership PublicView(const Partnership& p) {
   return out;
 }
 
+const api::FilterSchema& PartnershipFilterSchema() {
+  static const auto* schema = [] {
+    auto* s = new api::FilterSchema;
+    api::FilterFieldSpec state{api::FilterFieldSpec::Type::kEnum, {}};
+    for (int i = v1::State_MIN + 1; i <= v1::State_MAX; ++i) {
+      if (v1::State_IsValid(i)) state.enum_values.insert(v1::State_Name(i));
+    }
+    api::FilterFieldSpec tier{api::FilterFieldSpec::Type::kEnum, {}};
+    for (int i = v1::Tier_MIN; i <= v1::Tier_MAX; ++i) {
+      if (v1::Tier_IsValid(i)) tier.enum_values.insert(v1::Tier_Name(i));
+    }
+    (*s)["state"] = state;
+    (*s)["tier"] = tier;
+    (*s)["lead_service"] = {api::FilterFieldSpec::Type::kString, {}};
+    (*s)["display_name"] = {api::FilterFieldSpec::Type::kString, {}};
+    (*s)["key_partnership"] = {api::FilterFieldSpec::Type::kBool, {}};
+    (*s)["update_time"] = {api::FilterFieldSpec::Type::kTimestamp, {}};
+    return s;
+  }();
+  return *schema;
+}
+
 }  // namespace accord::registry

@@ -10,6 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "accord/registry/v1/partnership.pb.h"
+#include "common/api/filter.h"
 
 namespace accord::registry {
 
@@ -58,6 +59,10 @@ bool IsReadOnly(State state);
 
 // The public view: only field groups not marked confidential, never meeting notes.
 PublicPartnership PublicView(const Partnership& partnership);
+
+// The fields ListPartnerships' filter (AIP-160) may name, with their types; the equality
+// indexes cover state, tier, lead_service and key_partnership.
+const api::FilterSchema& PartnershipFilterSchema();
 
 }  // namespace accord::registry
 
