@@ -13,12 +13,23 @@ std::string HtmlEscape(absl::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out.push_back(c);
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out.push_back(c);
     }
   }
   return out;
@@ -63,7 +74,8 @@ std::string FormDecode(absl::string_view text) {
   for (size_t i = 0; i < text.size(); ++i) {
     if (text[i] == '+') {
       out.push_back(' ');
-    } else if (text[i] == '%' && i + 2 < text.size() && HexValue(text[i + 1]) >= 0 && HexValue(text[i + 2]) >= 0) {
+    } else if (text[i] == '%' && i + 2 < text.size() && HexValue(text[i + 1]) >= 0 &&
+               HexValue(text[i + 2]) >= 0) {
       out.push_back(static_cast<char>(HexValue(text[i + 1]) * 16 + HexValue(text[i + 2])));
       i += 2;
     } else {
@@ -117,8 +129,7 @@ std::string Link(absl::string_view href, absl::string_view text) {
 
 std::string Option(absl::string_view value, absl::string_view label, absl::string_view current) {
   return absl::StrCat("<option value=\"", HtmlEscape(value), "\"",
-                      value == current ? " selected" : "", ">", HtmlEscape(label),
-                      "</option>");
+                      value == current ? " selected" : "", ">", HtmlEscape(label), "</option>");
 }
 
 std::string RenderPage(const PageFrame& frame, absl::string_view main_html) {
@@ -127,8 +138,8 @@ std::string RenderPage(const PageFrame& frame, absl::string_view main_html) {
     nav = "<nav aria-label=\"Site\"><ul>";
     for (const auto& [href, text] : frame.nav) {
       absl::StrAppend(&nav, "<li><a href=\"", HtmlEscape(href), "\"",
-                      href == frame.current ? " aria-current=\"page\"" : "", ">",
-                      HtmlEscape(text), "</a></li>");
+                      href == frame.current ? " aria-current=\"page\"" : "", ">", HtmlEscape(text),
+                      "</a></li>");
     }
     nav += "</ul></nav>";
   }
@@ -183,6 +194,7 @@ input[type=checkbox]{width:1.5rem;height:1.5rem;min-height:0;vertical-align:midd
 .check label{display:inline;font-weight:600;margin-left:.4rem}
 button,.button{display:inline-block;background:#1a6a35;color:#fff;border:2px solid #1a6a35;
 padding:.4rem 1rem;font-weight:700;cursor:pointer;text-decoration:none}
+a.button,a.button:visited,a.button:hover{color:#fff}
 button.secondary{background:#fff;color:#14365f;border-color:#fff}
 .table-wrap{overflow-x:auto}
 table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem}
@@ -203,7 +215,12 @@ dl.facts dd{margin:0}
 footer{border-top:1px solid #8a95a1;margin-top:2rem;padding:1rem;font-size:.95rem;
 max-width:72rem;margin-left:auto;margin-right:auto}
 @media (max-width:40rem){dl.facts{grid-template-columns:1fr}dl.facts dd{margin-bottom:.5rem}
-h1{font-size:1.45rem}}
+h1{font-size:1.45rem}
+table.cards thead{position:absolute;left:-9999px}
+table.cards,table.cards tbody,table.cards tr,table.cards th,table.cards td{display:block;width:100%}
+table.cards tr{border:1px solid #8a95a1;margin-bottom:.75rem}
+table.cards th,table.cards td{border:0;padding:.3rem .6rem;overflow-wrap:anywhere}
+table.cards td::before{content:attr(data-label) ": ";font-weight:700}}
 )css";
   return kCss;
 }

@@ -47,8 +47,8 @@ std::string Option(absl::string_view value, absl::string_view label, absl::strin
 
 // The frame every page shares.
 struct PageFrame {
-  std::string title;           // <title> and, unless `heading` is set, the <h1>
-  std::string site_name;       // shown in the header, linking to `home`
+  std::string title;      // <title> and, unless `heading` is set, the <h1>
+  std::string site_name;  // shown in the header, linking to `home`
   std::string home = "/register";
   // Navigation links (href, text); the one equal to `current` is marked aria-current.
   std::vector<std::pair<std::string, std::string>> nav;

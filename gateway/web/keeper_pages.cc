@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "accord/assessment/v1/protocol.pb.h"
@@ -29,10 +30,10 @@ PageFrame KeeperFrame(const KeeperIdentity& who, std::string title, std::string 
                {std::string(kKeeperRisksPath), "Risk heat map"},
                {std::string(kKeeperReportPath), "Annual report"},
                {std::string(kRegisterPath), "Public register"}};
-  frame.header_extra_html = absl::StrCat(
-      "<form method=\"post\" action=\"", kKeeperLogoutPath, "\"><span>Signed in as ",
-      HtmlEscape(who.officer),
-      "</span> <button type=\"submit\" class=\"secondary\">Sign out</button></form>");
+  frame.header_extra_html =
+      absl::StrCat("<form method=\"post\" action=\"", kKeeperLogoutPath, "\"><span>Signed in as ",
+                   HtmlEscape(who.officer),
+                   "</span> <button type=\"submit\" class=\"secondary\">Sign out</button></form>");
   return frame;
 }
 
@@ -78,6 +79,14 @@ std::string AnomalyRows(const std::vector<review::v1::Anomaly>& anomalies, bool 
   return out;
 }
 
+// A matrix level's label with its number, which the protocol's label may already carry
+// ("5 Critical"), or not ("High").
+std::string LevelLabel(absl::string_view label, int level) {
+  std::string number = std::to_string(level);
+  if (absl::StartsWith(label, number)) return HtmlEscape(label);
+  return absl::StrCat(number, " ", HtmlEscape(label));
+}
+
 // One matrix as a table: impact rows (highest first), likelihood columns (lowest first).
 std::string HeatMapTable(const risk::v1::HeatMap& map, bool residual) {
   std::map<std::pair<int, int>, const risk::v1::HeatMapCell*> cells;
@@ -89,20 +98,21 @@ std::string HeatMapTable(const risk::v1::HeatMap& map, bool residual) {
   for (const auto& cell : map.cells()) {
     total += residual ? cell.residual_count() : cell.inherent_count();
   }
-  std::string out = absl::StrCat(
-      "<div class=\"table-wrap\"><table class=\"heat-map\" id=\"", which,
-      "\" data-total=\"", total, "\">\n<caption>", residual ? "Residual" : "Inherent",
-      " risk: open risks by impact and likelihood (", total, " placed)</caption>\n"
-      "<thead><tr><th scope=\"col\">Impact \\ Likelihood</th>");
+  std::string out =
+      absl::StrCat("<div class=\"table-wrap\"><table class=\"heat-map\" id=\"", which,
+                   "\" data-total=\"", total, "\">\n<caption>", residual ? "Residual" : "Inherent",
+                   " risk: open risks by impact and likelihood (", total,
+                   " placed)</caption>\n"
+                   "<thead><tr><th scope=\"col\">Impact \\ Likelihood</th>");
   int likelihoods = map.likelihood_levels_size();
   int impacts = map.impact_levels_size();
   for (int l = 1; l <= likelihoods; ++l) {
-    absl::StrAppend(&out, "<th scope=\"col\">", l, " ", HtmlEscape(map.likelihood_levels(l - 1)),
+    absl::StrAppend(&out, "<th scope=\"col\">", LevelLabel(map.likelihood_levels(l - 1), l),
                     "</th>");
   }
   out += "</tr></thead>\n<tbody>\n";
   for (int i = impacts; i >= 1; --i) {
-    absl::StrAppend(&out, "<tr><th scope=\"row\">", i, " ", HtmlEscape(map.impact_levels(i - 1)),
+    absl::StrAppend(&out, "<tr><th scope=\"row\">", LevelLabel(map.impact_levels(i - 1), i),
                     "</th>");
     for (int l = 1; l <= likelihoods; ++l) {
       auto it = cells.find({i, l});
@@ -113,9 +123,8 @@ std::string HeatMapTable(const risk::v1::HeatMap& map, bool residual) {
         band = it->second->band();
       }
       absl::StrAppend(&out, "<td class=\"num ", BandClass(band), "\" data-impact=\"", i,
-                      "\" data-likelihood=\"", l, "\" data-count=\"", count, "\"><strong>",
-                      count, "</strong> <span class=\"band\">", HtmlEscape(band),
-                      "</span></td>");
+                      "\" data-likelihood=\"", l, "\" data-count=\"", count, "\"><strong>", count,
+                      "</strong> <span class=\"band\">", HtmlEscape(band), "</span></td>");
     }
     out += "</tr>\n";
   }
@@ -150,15 +159,24 @@ std::string KeeperPartnershipUrl(absl::string_view resource_name) {
 
 std::string AnomalyWords(int kind) {
   switch (kind) {
-    case review::v1::NOT_SCREENED: return "Not screened";
-    case review::v1::NOT_ASSESSED: return "Not assessed";
-    case review::v1::DOCUMENT_MISSING: return "Document missing for the tier";
-    case review::v1::SIGN_OFF_MISSING: return "Sign-off missing";
-    case review::v1::REVIEW_OVERDUE: return "Review overdue";
-    case review::v1::RISKS_NOT_ESCALATED: return "Major risks not escalated";
-    case review::v1::MEMORANDUM_MISSING: return "Key partnership without memorandum";
-    case review::v1::EXIT_STRATEGY_MISSING: return "No exit strategy";
-    default: return "Other";
+    case review::v1::NOT_SCREENED:
+      return "Not screened";
+    case review::v1::NOT_ASSESSED:
+      return "Not assessed";
+    case review::v1::DOCUMENT_MISSING:
+      return "Document missing for the tier";
+    case review::v1::SIGN_OFF_MISSING:
+      return "Sign-off missing";
+    case review::v1::REVIEW_OVERDUE:
+      return "Review overdue";
+    case review::v1::RISKS_NOT_ESCALATED:
+      return "Major risks not escalated";
+    case review::v1::MEMORANDUM_MISSING:
+      return "Key partnership without memorandum";
+    case review::v1::EXIT_STRATEGY_MISSING:
+      return "No exit strategy";
+    default:
+      return "Other";
   }
 }
 
@@ -172,17 +190,16 @@ std::string RenderKeeperLogin(absl::string_view error, absl::string_view officer
     absl::StrAppend(&main, "<p class=\"error\" role=\"alert\" id=\"login-error\">",
                     HtmlEscape(error), "</p>\n");
   }
-  absl::StrAppend(
-      &main, "<form method=\"post\" action=\"", kKeeperLoginPath,
-      "\" class=\"filters\" autocomplete=\"off\">\n"
-      "<div><label for=\"officer\">Officer id</label>"
-      "<input type=\"text\" id=\"officer\" name=\"officer\" required value=\"",
-      HtmlEscape(officer),
-      "\" autocomplete=\"username\"></div>\n"
-      "<div><label for=\"api_key\">API key</label>"
-      "<input type=\"password\" id=\"api_key\" name=\"api_key\" required "
-      "autocomplete=\"current-password\"></div>\n"
-      "<div><button type=\"submit\">Sign in</button></div>\n</form>\n");
+  absl::StrAppend(&main, "<form method=\"post\" action=\"", kKeeperLoginPath,
+                  "\" class=\"filters\" autocomplete=\"off\">\n"
+                  "<div><label for=\"officer\">Officer id</label>"
+                  "<input type=\"text\" id=\"officer\" name=\"officer\" required value=\"",
+                  HtmlEscape(officer),
+                  "\" autocomplete=\"username\"></div>\n"
+                  "<div><label for=\"api_key\">API key</label>"
+                  "<input type=\"password\" id=\"api_key\" name=\"api_key\" required "
+                  "autocomplete=\"current-password\"></div>\n"
+                  "<div><button type=\"submit\">Sign in</button></div>\n</form>\n");
   return RenderPage(KeeperFrame({}, "Sign in", std::string(kKeeperLoginPath)), main);
 }
 
@@ -241,14 +258,15 @@ std::string RenderCompliance(const KeeperIdentity& who, const ComplianceOverview
 std::string RenderPartnershipCompliance(const KeeperIdentity& who,
                                         const review::v1::Compliance& compliance,
                                         const risk::v1::HeatMap& heat_map) {
-  std::string title = compliance.display_name().empty() ? compliance.name()
-                                                         : compliance.display_name();
+  std::string title =
+      compliance.display_name().empty() ? compliance.name() : compliance.display_name();
   std::string main = absl::StrCat(
       "<p>", Link(kKeeperPath, "Back to compliance"), "</p>\n<h1>", HtmlEscape(title),
       "</h1>\n<dl class=\"facts\"><dt>Status</dt><dd>", HtmlEscape(EnumWords(compliance.state())),
       "</dd><dt>Tier</dt><dd>", HtmlEscape(AssessmentTierWords(compliance.tier())),
       "</dd><dt>Key partnership</dt><dd>", compliance.key_partnership() ? "Yes" : "No",
-      "</dd><dt>As of</dt><dd>", HtmlEscape(compliance.as_of_date()), "</dd></dl>\n"
+      "</dd><dt>As of</dt><dd>", HtmlEscape(compliance.as_of_date()),
+      "</dd></dl>\n"
       "<h2>Anomalies and omissions</h2>\n");
   if (compliance.anomalies().empty()) {
     main += "<p>Nothing is missing.</p>\n";
@@ -268,8 +286,7 @@ std::string RenderPartnershipCompliance(const KeeperIdentity& who,
 std::string RenderDueWork(const KeeperIdentity& who, const DueWork& due) {
   std::string within = std::to_string(due.within_days);
   std::string main = absl::StrCat(
-      "<h1>Due and overdue</h1>\n<form class=\"filters\" method=\"get\" action=\"",
-      kKeeperDuePath,
+      "<h1>Due and overdue</h1>\n<form class=\"filters\" method=\"get\" action=\"", kKeeperDuePath,
       "\">\n<div><label for=\"within\">Due within</label><select id=\"within\" name=\"within\">",
       Option("0", "Overdue or due today", within), Option("30", "30 days", within),
       Option("90", "90 days", within), Option("365", "one year", within),
@@ -294,8 +311,7 @@ std::string RenderDueWork(const KeeperIdentity& who, const DueWork& due) {
                item.display_name().empty() ? item.partnership() : item.display_name()),
           "</th><td>", HtmlEscape(ReviewTypeWords(item.type())), "</td><td>",
           HtmlEscape(item.form()), "</td><td>",
-          HtmlEscape(item.last_done_date().empty() ? "Never" : item.last_done_date()),
-          "</td><td>",
+          HtmlEscape(item.last_done_date().empty() ? "Never" : item.last_done_date()), "</td><td>",
           item.overdue() ? "<span class=\"overdue\">Overdue</span>" : "Due", "</td></tr>\n");
     }
     main += "</tbody></table></div>\n";
@@ -321,10 +337,10 @@ std::string RenderDueWork(const KeeperIdentity& who, const DueWork& due) {
 std::string RenderHeatMapTables(const risk::v1::HeatMap& map) {
   std::string out = absl::StrCat(
       "<p id=\"heat-map-summary\">Open risks: <strong id=\"open-risks\">", map.open_risks(),
-      "</strong>", map.unplaced_risks() > 0
-                       ? absl::StrCat(" (", map.unplaced_risks(),
-                                      " rated on another matrix and not placed)")
-                       : std::string(),
+      "</strong>",
+      map.unplaced_risks() > 0
+          ? absl::StrCat(" (", map.unplaced_risks(), " rated on another matrix and not placed)")
+          : std::string(),
       ". Matrix of ", HtmlEscape(map.protocol().empty() ? "the protocol" : map.protocol()),
       map.protocol_version() > 0 ? absl::StrCat(" version ", map.protocol_version()) : "",
       ". Each cell gives the number of risks and the band.</p>\n");
@@ -335,17 +351,15 @@ std::string RenderHeatMapTables(const risk::v1::HeatMap& map) {
 std::string RenderHeatMapPage(const KeeperIdentity& who, absl::string_view partnership,
                               const risk::v1::HeatMap& heat_map) {
   std::string main = absl::StrCat(
-      "<h1>Risk heat map</h1>\n<form class=\"filters\" method=\"get\" action=\"",
-      kKeeperRisksPath,
+      "<h1>Risk heat map</h1>\n<form class=\"filters\" method=\"get\" action=\"", kKeeperRisksPath,
       "\">\n<div><label for=\"partnership\">Partnership id (empty for the whole council)"
       "</label><input type=\"text\" id=\"partnership\" name=\"partnership\" value=\"",
       HtmlEscape(partnership),
       "\" maxlength=\"63\"></div>\n<div><button type=\"submit\">Show</button></div>\n</form>\n"
       "<p>",
-      partnership.empty() ? "Whole council."
-                          : absl::StrCat("Partnership ",
-                                         Link(KeeperPartnershipUrl(partnership), partnership),
-                                         "."),
+      partnership.empty()
+          ? "Whole council."
+          : absl::StrCat("Partnership ", Link(KeeperPartnershipUrl(partnership), partnership), "."),
       "</p>\n", RenderHeatMapTables(heat_map));
   return RenderPage(KeeperFrame(who, "Risk heat map", std::string(kKeeperRisksPath)), main);
 }
@@ -359,30 +373,28 @@ std::string RenderAnnualReport(const KeeperIdentity& who, const review::v1::Annu
       "name=\"year\" min=\"2000\" max=\"2100\" value=\"",
       year, "\"></div>\n<div><button type=\"submit\">Show</button></div>\n</form>\n<p>",
       "<a class=\"button\" id=\"report-download\" href=\"",
-      HtmlEscape(absl::StrCat(kKeeperReportCsvPath, "?year=", year)), "\" download>"
+      HtmlEscape(absl::StrCat(kKeeperReportCsvPath, "?year=", year)),
+      "\" download>"
       "Download the report (CSV)</a></p>\n"
       "<dl class=\"facts\" id=\"report-figures\">\n<dt>Partnerships on the register</dt><dd>",
       r.partnerships(), "</dd>\n<dt>Entered in the year</dt><dd>", r.entered(),
-      "</dd>\n<dt>Exited in the year</dt><dd>", r.exited(),
-      "</dd>\n<dt>Reviews done</dt><dd>", r.reviews_done(), "</dd>\n<dt>Reviews overdue</dt><dd>",
-      r.reviews_overdue(),
-      r.overdue_as_of_date().empty() ? ""
-                                     : absl::StrCat(" (as of ", HtmlEscape(r.overdue_as_of_date()),
-                                                    ")"),
+      "</dd>\n<dt>Exited in the year</dt><dd>", r.exited(), "</dd>\n<dt>Reviews done</dt><dd>",
+      r.reviews_done(), "</dd>\n<dt>Reviews overdue</dt><dd>", r.reviews_overdue(),
+      r.overdue_as_of_date().empty()
+          ? ""
+          : absl::StrCat(" (as of ", HtmlEscape(r.overdue_as_of_date()), ")"),
       "</dd>\n<dt>Council money committed</dt><dd>", HtmlEscape(FormatPence(r.money_pence())),
       "</dd>\n<dt>Council contribution in kind</dt><dd>",
       HtmlEscape(FormatPence(r.in_kind_pence())),
-      "</dd>\n<dt>Committed this financial year</dt><dd>",
+      "</dd>\n<dt>Contributions committed (finance system)</dt><dd>",
       HtmlEscape(FormatPence(r.committed_pence())), "</dd>\n</dl>\n");
-  absl::StrAppend(&main, "<h2>Partnerships by tier and status</h2>\n",
-                  CountTable("by-tier", "By tier", "Tier", r.by_tier()),
-                  CountTable("by-state", "By status", "Status", r.by_state()),
-                  "<h2>Reviews</h2>\n",
-                  CountTable("reviews-by-type", "Reviews done by type", "Review",
-                             r.reviews_done_by_type()));
-  return RenderPage(KeeperFrame(who, absl::StrCat("Annual report ", year),
-                                std::string(kKeeperReportPath)),
-                    main);
+  absl::StrAppend(
+      &main, "<h2>Partnerships by tier and status</h2>\n",
+      CountTable("by-tier", "By tier", "Tier", r.by_tier()),
+      CountTable("by-state", "By status", "Status", r.by_state()), "<h2>Reviews</h2>\n",
+      CountTable("reviews-by-type", "Reviews done by type", "Review", r.reviews_done_by_type()));
+  return RenderPage(
+      KeeperFrame(who, absl::StrCat("Annual report ", year), std::string(kKeeperReportPath)), main);
 }
 
 }  // namespace accord::gateway::web

@@ -18,18 +18,16 @@ std::string KeeperSessions::Create(std::string api_key, std::string officer, abs
     std::erase_if(by_hash_, [now](const auto& entry) { return entry.second.expires <= now; });
   }
   if (by_hash_.size() >= max_sessions_) {
-    auto soonest = std::min_element(by_hash_.begin(), by_hash_.end(), [](const auto& a,
-                                                                           const auto& b) {
-      return a.second.expires < b.second.expires;
-    });
+    auto soonest = std::min_element(
+        by_hash_.begin(), by_hash_.end(),
+        [](const auto& a, const auto& b) { return a.second.expires < b.second.expires; });
     by_hash_.erase(soonest);
   }
   by_hash_[HashSecret(value)] = {std::move(api_key), std::move(officer), now + lifetime_};
   return value;
 }
 
-std::optional<KeeperSession> KeeperSessions::Find(absl::string_view cookie_value,
-                                                  absl::Time now) {
+std::optional<KeeperSession> KeeperSessions::Find(absl::string_view cookie_value, absl::Time now) {
   if (cookie_value.empty()) return std::nullopt;
   std::string hash = HashSecret(cookie_value);
   absl::MutexLock lock(&mu_);
@@ -66,9 +64,8 @@ std::string CookieValue(const RequestHeaders& headers, absl::string_view name) {
 
 std::string KeeperCookieHeader(absl::string_view value, absl::Duration max_age, bool secure) {
   int64_t seconds = value.empty() ? 0 : absl::ToInt64Seconds(max_age);
-  return absl::StrCat(kKeeperCookie, "=", value, "; Path=", kKeeperPath,
-                      "; Max-Age=", seconds, "; HttpOnly; SameSite=Strict",
-                      secure ? "; Secure" : "");
+  return absl::StrCat(kKeeperCookie, "=", value, "; Path=", kKeeperPath, "; Max-Age=", seconds,
+                      "; HttpOnly; SameSite=Strict", secure ? "; Secure" : "");
 }
 
 }  // namespace accord::gateway::web

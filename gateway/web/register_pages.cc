@@ -110,8 +110,7 @@ RegisterQuery ParseRegisterQuery(const std::map<std::string, std::string>& param
                                  std::vector<std::string>* problems) {
   auto get = [&](const char* name) {
     auto it = params.find(name);
-    return it == params.end() ? std::string()
-                              : std::string(absl::StripAsciiWhitespace(it->second));
+    return it == params.end() ? std::string() : std::string(absl::StripAsciiWhitespace(it->second));
   };
   RegisterQuery query;
   query.q = get("q").substr(0, 200);
@@ -119,8 +118,8 @@ RegisterQuery ParseRegisterQuery(const std::map<std::string, std::string>& param
   query.page = get("page");
   query.status = get("status");
   if (!query.status.empty() && !IsStateName(query.status)) {
-    problems->push_back(absl::StrCat("There is no status called \"", query.status,
-                                     "\"; showing every status."));
+    problems->push_back(
+        absl::StrCat("There is no status called \"", query.status, "\"; showing every status."));
     query.status.clear();
   }
   query.tier = get("tier");
@@ -136,7 +135,8 @@ std::string RegisterFilter(const RegisterQuery& query) {
   std::vector<std::string> parts;
   if (!query.status.empty()) parts.push_back(absl::StrCat("state = ", query.status));
   if (!query.tier.empty()) parts.push_back(absl::StrCat("tier = ", query.tier));
-  if (!query.lead.empty()) parts.push_back(absl::StrCat("lead_service = ", FilterString(query.lead)));
+  if (!query.lead.empty())
+    parts.push_back(absl::StrCat("lead_service = ", FilterString(query.lead)));
   return absl::StrJoin(parts, " AND ");
 }
 
@@ -205,17 +205,18 @@ std::string RenderRegisterList(const RegisterListing& listing) {
                   "</p>\n");
   if (!listing.partnerships.empty()) {
     absl::StrAppend(&main,
-                    "<div class=\"table-wrap\"><table id=\"partnerships\">\n"
+                    "<div class=\"table-wrap\"><table id=\"partnerships\" class=\"cards\">\n"
                     "<caption>Partnerships</caption>\n<thead><tr><th scope=\"col\">Name</th>"
                     "<th scope=\"col\">Status</th><th scope=\"col\">Tier</th>"
                     "<th scope=\"col\">Lead service</th><th scope=\"col\">Key partnership</th>"
                     "</tr></thead>\n<tbody>\n");
     for (const PublicPartnership& p : listing.partnerships) {
       absl::StrAppend(&main, "<tr><th scope=\"row\">",
-                      Link(PartnershipPageUrl(p.name()), p.display_name()), "</th><td>",
-                      HtmlEscape(StateWords(p.state())), "</td><td>",
-                      HtmlEscape(TierWords(p.tier())), "</td><td>",
-                      OrNotPublished(p.lead_service()), "</td><td>",
+                      Link(PartnershipPageUrl(p.name()), p.display_name()),
+                      "</th><td data-label=\"Status\">", HtmlEscape(StateWords(p.state())),
+                      "</td><td data-label=\"Tier\">", HtmlEscape(TierWords(p.tier())),
+                      "</td><td data-label=\"Lead service\">", OrNotPublished(p.lead_service()),
+                      "</td><td data-label=\"Key partnership\">",
                       p.key_partnership() ? "Yes" : "No", "</td></tr>\n");
     }
     main += "</tbody>\n</table></div>\n";
@@ -232,8 +233,7 @@ std::string RenderRegisterList(const RegisterListing& listing) {
   if (!pager.empty()) {
     absl::StrAppend(&main, "<nav class=\"pager\" aria-label=\"Pages\">", pager, "</nav>\n");
   }
-  absl::StrAppend(&main,
-                  "<h2>Open data</h2>\n<p>The whole public register to download: ",
+  absl::StrAppend(&main, "<h2>Open data</h2>\n<p>The whole public register to download: ",
                   Link(kOpenDataCsvPath, "CSV"), " or ", Link(kOpenDataJsonPath, "JSON"),
                   ".</p>\n");
   return RenderPage(PublicFrame("Partnerships", std::string(kRegisterPath)), main);
@@ -246,10 +246,9 @@ std::string RenderPartnershipPage(const PublicPartnership& p,
                                   "</p>\n<h1>", HtmlEscape(p.display_name()), "</h1>\n");
   absl::StrAppend(&main, "<dl class=\"facts\" id=\"facts\">\n<dt>Status</dt><dd>",
                   HtmlEscape(StateWords(p.state())), "</dd>\n<dt>Tier</dt><dd>",
-                  HtmlEscape(TierWords(p.tier())),
-                  "</dd>\n<dt>Key partnership</dt><dd>", p.key_partnership() ? "Yes" : "No",
-                  "</dd>\n<dt>Lead service</dt><dd>", OrNotPublished(p.lead_service()),
-                  "</dd>\n</dl>\n");
+                  HtmlEscape(TierWords(p.tier())), "</dd>\n<dt>Key partnership</dt><dd>",
+                  p.key_partnership() ? "Yes" : "No", "</dd>\n<dt>Lead service</dt><dd>",
+                  OrNotPublished(p.lead_service()), "</dd>\n</dl>\n");
   absl::StrAppend(&main, "<h2>Remit</h2>\n",
                   p.remit().empty() ? "<p>Not published.</p>" : Paragraphs(p.remit()), "\n");
   if (!p.corporate_aims().empty()) {
@@ -264,18 +263,20 @@ std::string RenderPartnershipPage(const PublicPartnership& p,
     main += "<p>No partners published.</p>\n";
   } else {
     main +=
-        "<div class=\"table-wrap\"><table id=\"partners\"><caption>Partner organisations"
+        "<div class=\"table-wrap\"><table id=\"partners\" class=\"cards\"><caption>Partner "
+        "organisations"
         "</caption>\n<thead><tr><th scope=\"col\">Organisation</th><th scope=\"col\">Sector</th>"
         "<th scope=\"col\">Role</th><th scope=\"col\">Accountable body</th></tr></thead>\n"
         "<tbody>\n";
     for (const registry::v1::Partner& partner : p.partners()) {
-      absl::StrAppend(
-          &main, "<tr><th scope=\"row\">", HtmlEscape(partner.organisation()), "</th><td>",
-          partner.sector() == registry::v1::SECTOR_UNSPECIFIED
-              ? ""
-              : HtmlEscape(EnumWords(registry::v1::Sector_Name(partner.sector()))),
-          "</td><td>", HtmlEscape(partner.role()), "</td><td>",
-          partner.accountable_body() ? "Yes" : "No", "</td></tr>\n");
+      absl::StrAppend(&main, "<tr><th scope=\"row\">", HtmlEscape(partner.organisation()),
+                      "</th><td data-label=\"Sector\">",
+                      partner.sector() == registry::v1::SECTOR_UNSPECIFIED
+                          ? ""
+                          : HtmlEscape(EnumWords(registry::v1::Sector_Name(partner.sector()))),
+                      "</td><td data-label=\"Role\">", HtmlEscape(partner.role()),
+                      "</td><td data-label=\"Accountable body\">",
+                      partner.accountable_body() ? "Yes" : "No", "</td></tr>\n");
     }
     main += "</tbody></table></div>\n";
   }
@@ -290,14 +291,13 @@ std::string RenderPartnershipPage(const PublicPartnership& p,
                     HtmlEscape(latest_review->completed_date), "</dd><dt>Outcome</dt><dd>",
                     HtmlEscape(EnumWords(latest_review->recommendation)), "</dd></dl>\n");
   } else {
-    absl::StrAppend(&main, "<p id=\"latest-review\">",
-                    HtmlEscape(review_note.empty() ? "No review has been completed yet."
-                                                   : review_note),
-                    "</p>\n");
+    absl::StrAppend(
+        &main, "<p id=\"latest-review\">",
+        HtmlEscape(review_note.empty() ? "No review has been completed yet." : review_note),
+        "</p>\n");
   }
-  if (p.has_council_contribution() &&
-      (p.council_contribution().money_pence() != 0 ||
-       p.council_contribution().in_kind_pence() != 0)) {
+  if (p.has_council_contribution() && (p.council_contribution().money_pence() != 0 ||
+                                       p.council_contribution().in_kind_pence() != 0)) {
     const registry::v1::Contribution& c = p.council_contribution();
     absl::StrAppend(&main, "<h2>Council contribution</h2>\n<dl class=\"facts\"><dt>Money</dt><dd>",
                     HtmlEscape(FormatPence(c.money_pence())), "</dd><dt>In kind</dt><dd>",
@@ -312,14 +312,17 @@ std::string RenderPartnershipPage(const PublicPartnership& p,
     main += "<p>No documents published.</p>\n";
   } else {
     main +=
-        "<div class=\"table-wrap\"><table id=\"documents\"><caption>Documents held as evidence"
+        "<div class=\"table-wrap\"><table id=\"documents\" class=\"cards\"><caption>Documents held "
+        "as evidence"
         "</caption>\n<thead><tr><th scope=\"col\">Title</th><th scope=\"col\">Kind</th>"
         "<th scope=\"col\">Date</th><th scope=\"col\">Where it is kept</th></tr></thead>\n"
         "<tbody>\n";
     for (const registry::v1::Document& d : p.documents()) {
-      absl::StrAppend(&main, "<tr><th scope=\"row\">", HtmlEscape(d.title()), "</th><td>",
-                      HtmlEscape(EnumWords(d.kind())), "</td><td>", HtmlEscape(d.date()),
-                      "</td><td>", DocumentReference(d.reference()), "</td></tr>\n");
+      absl::StrAppend(&main, "<tr><th scope=\"row\">", HtmlEscape(d.title()),
+                      "</th><td data-label=\"Kind\">", HtmlEscape(EnumWords(d.kind())),
+                      "</td><td data-label=\"Date\">", HtmlEscape(d.date()),
+                      "</td><td data-label=\"Where it is kept\">", DocumentReference(d.reference()),
+                      "</td></tr>\n");
     }
     main += "</tbody></table></div>\n";
   }
@@ -333,10 +336,10 @@ std::string RenderPartnershipPage(const PublicPartnership& p,
 }
 
 std::string RenderRegisterMessage(absl::string_view title, absl::string_view message) {
-  return RenderPage(PublicFrame(std::string(title), ""),
-                    absl::StrCat("<h1>", HtmlEscape(title), "</h1>\n<p>", HtmlEscape(message),
-                                 "</p>\n<p>", Link(kRegisterPath, "See all partnerships"),
-                                 "</p>\n"));
+  return RenderPage(
+      PublicFrame(std::string(title), ""),
+      absl::StrCat("<h1>", HtmlEscape(title), "</h1>\n<p>", HtmlEscape(message), "</p>\n<p>",
+                   Link(kRegisterPath, "See all partnerships"), "</p>\n"));
 }
 
 }  // namespace accord::gateway::web

@@ -59,10 +59,10 @@ std::string PartnershipPageUrl(absl::string_view resource_name);
 struct RegisterListing {
   RegisterQuery query;
   std::vector<registry::v1::PublicPartnership> partnerships;
-  std::string next_page_token;          // empty on the last page
-  int examined = 0;                     // partnerships looked at for a name search
-  std::vector<std::string> problems;    // about the query, shown above the results
-  std::string error;                    // the register could not be read
+  std::string next_page_token;        // empty on the last page
+  int examined = 0;                   // partnerships looked at for a name search
+  std::vector<std::string> problems;  // about the query, shown above the results
+  std::string error;                  // the register could not be read
 };
 
 std::string RenderRegisterList(const RegisterListing& listing);

@@ -32,7 +32,7 @@ struct WebPages::Keeper {
   KeeperIdentity who;
   RequestHeaders headers;  // Authorization and x-accord-officer for the API calls
   std::string request_id;
-  std::string today;       // YYYY-MM-DD, UTC
+  std::string today;  // YYYY-MM-DD, UTC
 };
 
 namespace {
@@ -212,13 +212,14 @@ void WebPages::HandlePage(HttpRequest request, std::string request_id, Done done
   }
   if (path == kKeeperLogoutPath) {
     if (request.method != "POST") {
-      return done(NotAllowed("POST", RenderRegisterMessage("Sign out", "Use the Sign out button.")));
+      return done(
+          NotAllowed("POST", RenderRegisterMessage("Sign out", "Use the Sign out button.")));
     }
     return Logout(request, std::move(done));
   }
   if (!get) {
-    return done(NotAllowed("GET", RenderRegisterMessage("Not allowed",
-                                                        "This page can only be read.")));
+    return done(
+        NotAllowed("GET", RenderRegisterMessage("Not allowed", "This page can only be read.")));
   }
   if (path == kStylesheetPath) {
     HttpResponse css;
@@ -234,9 +235,9 @@ void WebPages::HandlePage(HttpRequest request, std::string request_id, Done done
   if (absl::StartsWith(path, kPartnershipPagePrefix)) {
     std::string id = path.substr(kPartnershipPagePrefix.size());
     if (!IsPartnershipId(id)) {
-      return done(Html(404, RenderRegisterMessage("Partnership not found",
-                                                  "No partnership has that address."),
-                       false));
+      return done(Html(
+          404, RenderRegisterMessage("Partnership not found", "No partnership has that address."),
+          false));
     }
     return PartnershipPage(id, request_id, std::move(done));
   }
@@ -260,16 +261,16 @@ void WebPages::HandlePage(HttpRequest request, std::string request_id, Done done
   }
   if (absl::StartsWith(path, kKeeperPartnershipPrefix)) {
     std::string id = path.substr(kKeeperPartnershipPrefix.size());
-    return WithKeeper(request, request_id, std::move(done),
-                      [this, id](std::shared_ptr<const Keeper> keeper, Done done) {
-                        if (!IsPartnershipId(id)) {
-                          return done(Html(404,
-                                           RenderKeeperMessage(keeper->who, "Not found",
-                                                               "No partnership has that id."),
-                                           true));
-                        }
-                        KeeperPartnershipPage(keeper, id, std::move(done));
-                      });
+    return WithKeeper(
+        request, request_id, std::move(done),
+        [this, id](std::shared_ptr<const Keeper> keeper, Done done) {
+          if (!IsPartnershipId(id)) {
+            return done(Html(
+                404, RenderKeeperMessage(keeper->who, "Not found", "No partnership has that id."),
+                true));
+          }
+          KeeperPartnershipPage(keeper, id, std::move(done));
+        });
   }
   done(Html(404, RenderRegisterMessage("Page not found", "There is no page at this address."),
             false));
@@ -294,8 +295,8 @@ void WebPages::CallApi(std::string target, RequestHeaders headers, const std::st
 void WebPages::LatestReview(
     const std::string& partnership, const std::string& request_id,
     std::function<void(absl::StatusOr<std::optional<ReviewOutcome>>)> then) const {
-  grpc::GenericStub* stub = backends_ == nullptr ? nullptr
-                                                 : backends_->StubForPath(kListReviewsPath);
+  grpc::GenericStub* stub =
+      backends_ == nullptr ? nullptr : backends_->StubForPath(kListReviewsPath);
   if (stub == nullptr) return then(absl::UnavailableError("no review service"));
   struct Call {
     grpc::ClientContext context;
@@ -313,21 +314,20 @@ void WebPages::LatestReview(
   grpc::Status serialized = grpc::SerializationTraits<google::protobuf::Message>::Serialize(
       list, &call->request, &own_buffer);
   if (!serialized.ok()) return then(absl::InternalError("cannot encode ListReviews"));
-  stub->UnaryCall(&call->context, std::string(kListReviewsPath), grpc::StubOptions(),
-                  &call->request, &call->response,
-                  [call, then = std::move(then)](grpc::Status status) {
-                    if (!status.ok()) return then(api::FromGrpcStatus(status));
-                    review::v1::ListReviewsResponse reviews;
-                    grpc::Status parsed =
-                        grpc::SerializationTraits<google::protobuf::Message>::Deserialize(
-                            &call->response, &reviews);
-                    if (!parsed.ok()) return then(absl::InternalError("bad ListReviews answer"));
-                    if (reviews.reviews().empty()) return then(std::optional<ReviewOutcome>());
-                    const review::v1::Review& latest = reviews.reviews(0);
-                    then(std::optional<ReviewOutcome>(ReviewOutcome{
-                        assessment::v1::ReviewType_Name(latest.type()), latest.completed_date(),
-                        review::v1::Recommendation_Name(latest.recommendation())}));
-                  });
+  stub->UnaryCall(
+      &call->context, std::string(kListReviewsPath), grpc::StubOptions(), &call->request,
+      &call->response, [call, then = std::move(then)](grpc::Status status) {
+        if (!status.ok()) return then(api::FromGrpcStatus(status));
+        review::v1::ListReviewsResponse reviews;
+        grpc::Status parsed = grpc::SerializationTraits<google::protobuf::Message>::Deserialize(
+            &call->response, &reviews);
+        if (!parsed.ok()) return then(absl::InternalError("bad ListReviews answer"));
+        if (reviews.reviews().empty()) return then(std::optional<ReviewOutcome>());
+        const review::v1::Review& latest = reviews.reviews(0);
+        then(std::optional<ReviewOutcome>(
+            ReviewOutcome{assessment::v1::ReviewType_Name(latest.type()), latest.completed_date(),
+                          review::v1::Recommendation_Name(latest.recommendation())}));
+      });
 }
 
 // ---- The public register ----
@@ -357,9 +357,8 @@ void WebPages::RegisterList(const HttpRequest& request, const std::string& reque
     int need = kRegisterPageSize - static_cast<int>(listing.partnerships.size());
     std::string target = absl::StrCat(
         "/v1/public/partnerships?",
-        QueryString({{"pageSize", std::to_string(need)},
-                     {"filter", s->filter},
-                     {"pageToken", s->token}}));
+        QueryString(
+            {{"pageSize", std::to_string(need)}, {"filter", s->filter}, {"pageToken", s->token}}));
     ++s->calls;
     // A name search asks for no more rows than the page still has room for, so that no
     // matching row is skipped between one page and the next.
@@ -417,19 +416,19 @@ void WebPages::PartnershipPage(const std::string& id, const std::string& request
                                                      "Please try again shortly."),
                                false));
             }
-            LatestReview(name, request_id,
-                         [partnership, done = std::move(done)](
-                             absl::StatusOr<std::optional<ReviewOutcome>> review) mutable {
-                           std::optional<ReviewOutcome> outcome;
-                           std::string note;
-                           if (review.ok()) {
-                             outcome = *std::move(review);
-                           } else {
-                             note = "Reviews cannot be shown just now.";
-                           }
-                           done(Html(200, RenderPartnershipPage(*partnership, outcome, note),
-                                     false));
-                         });
+            LatestReview(
+                name, request_id,
+                [partnership, done = std::move(done)](
+                    absl::StatusOr<std::optional<ReviewOutcome>> review) mutable {
+                  std::optional<ReviewOutcome> outcome;
+                  std::string note;
+                  if (review.ok()) {
+                    outcome = *std::move(review);
+                  } else {
+                    note = "Reviews cannot be shown just now.";
+                  }
+                  done(Html(200, RenderPartnershipPage(*partnership, outcome, note), false));
+                });
           });
 }
 
@@ -460,8 +459,7 @@ void WebPages::OpenData(bool csv, const std::string& request_id, Done done) cons
 
 // ---- The keeper's dashboard ----
 
-void WebPages::Login(const HttpRequest& request, const std::string& request_id,
-                     Done done) const {
+void WebPages::Login(const HttpRequest& request, const std::string& request_id, Done done) const {
   if (!SameOrigin(request)) {
     return done(Html(403, RenderKeeperLogin("Sign in from this site's own form.", ""), true));
   }
@@ -470,8 +468,8 @@ void WebPages::Login(const HttpRequest& request, const std::string& request_id,
   std::string key = Param(form, "api_key");
   std::string officer = Param(form, "officer").substr(0, 200);
   if (key.empty() || officer.empty()) {
-    return done(Html(400, RenderKeeperLogin("Enter your officer id and your API key.", officer),
-                     true));
+    return done(
+        Html(400, RenderKeeperLogin("Enter your officer id and your API key.", officer), true));
   }
   RequestHeaders headers = {{"authorization", absl::StrCat("Bearer ", key)},
                             {std::string(server::kOfficerHeader), officer}};
@@ -483,7 +481,7 @@ void WebPages::Login(const HttpRequest& request, const std::string& request_id,
   }
   if (!refused.ok()) {
     authorizer_->Record(kKeeperProbeMethod, admission, nullptr, request_id, refused, "WEB");
-    int status = refused.code() == absl::StatusCode::kUnauthenticated       ? 401
+    int status = refused.code() == absl::StatusCode::kUnauthenticated     ? 401
                  : refused.code() == absl::StatusCode::kResourceExhausted ? 429
                                                                           : 403;
     return done(Html(status, RenderKeeperLogin(LoginError(refused), officer), true));
@@ -524,10 +522,10 @@ void WebPages::WithKeeper(const HttpRequest& request, const std::string& request
   // session at once.
   Admission admission = authorizer_->Admit(kKeeperProbeMethod, keeper->headers);
   if (admission.status.code() == absl::StatusCode::kResourceExhausted) {
-    return done(Html(429,
-                     RenderKeeperMessage(keeper->who, "Too many requests",
-                                         "Wait a moment and reload the page."),
-                     true));
+    return done(Html(
+        429,
+        RenderKeeperMessage(keeper->who, "Too many requests", "Wait a moment and reload the page."),
+        true));
   }
   absl::Status refused = admission.status;
   if (refused.ok() && !HoldsRole(admission, kKeeperRole)) {
@@ -537,17 +535,17 @@ void WebPages::WithKeeper(const HttpRequest& request, const std::string& request
   if (!refused.ok()) {
     authorizer_->Record(kKeeperProbeMethod, admission, nullptr, request_id, refused, "WEB");
     sessions_.End(cookie);
-    return done(Html(refused.code() == absl::StatusCode::kUnauthenticated ? 401 : 403,
-                     RenderKeeperLogin(absl::StrCat("Your sign-in is no longer valid. ",
-                                                    LoginError(refused)),
-                                       session->officer),
-                     true));
+    return done(Html(
+        refused.code() == absl::StatusCode::kUnauthenticated ? 401 : 403,
+        RenderKeeperLogin(absl::StrCat("Your sign-in is no longer valid. ", LoginError(refused)),
+                          session->officer),
+        true));
   }
   page(std::move(keeper), std::move(done));
 }
 
-void WebPages::KeeperApiError(const Keeper& keeper, const ApiAnswer& answer,
-                              absl::string_view what, Done& done) const {
+void WebPages::KeeperApiError(const Keeper& keeper, const ApiAnswer& answer, absl::string_view what,
+                              Done& done) const {
   if (answer.status == 401) return done(Redirect(std::string(kKeeperLoginPath)));
   std::string message = answer.message.empty()
                             ? absl::StrCat("The service answered with HTTP ", answer.status, ".")
@@ -574,27 +572,27 @@ void WebPages::CompliancePage(std::shared_ptr<const Keeper> keeper, Done done) c
     std::shared_ptr<State> s = weak.lock();
     if (!s) return;
     ++s->pages;
-    CallApi(absl::StrCat("/v1/anomalies?",
-                         QueryString({{"asOfDate", s->overview.as_of_date},
-                                      {"pageSize", std::to_string(kAnomalyPageSize)},
-                                      {"pageToken", s->token}})),
-            s->keeper->headers, s->keeper->request_id, [this, s](ApiAnswer answer) {
-              if (answer.status != 200) {
-                return KeeperApiError(*s->keeper, answer, "compliance", s->done);
-              }
-              review::v1::ListAnomaliesResponse page;
-              if (!ParseJson(answer.body, &page)) {
-                answer.status = 502;
-                return KeeperApiError(*s->keeper, answer, "compliance", s->done);
-              }
-              for (review::v1::Anomaly& a : *page.mutable_anomalies()) {
-                s->overview.anomalies.push_back(std::move(a));
-              }
-              s->token = page.next_page_token();
-              if (!s->token.empty() && s->pages < kMaxAnomalyPages) return s->step();
-              s->overview.truncated = !s->token.empty();
-              s->done(Html(200, RenderCompliance(s->keeper->who, s->overview), true));
-            });
+    CallApi(
+        absl::StrCat("/v1/anomalies?", QueryString({{"asOfDate", s->overview.as_of_date},
+                                                    {"pageSize", std::to_string(kAnomalyPageSize)},
+                                                    {"pageToken", s->token}})),
+        s->keeper->headers, s->keeper->request_id, [this, s](ApiAnswer answer) {
+          if (answer.status != 200) {
+            return KeeperApiError(*s->keeper, answer, "compliance", s->done);
+          }
+          review::v1::ListAnomaliesResponse page;
+          if (!ParseJson(answer.body, &page)) {
+            answer.status = 502;
+            return KeeperApiError(*s->keeper, answer, "compliance", s->done);
+          }
+          for (review::v1::Anomaly& a : *page.mutable_anomalies()) {
+            s->overview.anomalies.push_back(std::move(a));
+          }
+          s->token = page.next_page_token();
+          if (!s->token.empty() && s->pages < kMaxAnomalyPages) return s->step();
+          s->overview.truncated = !s->token.empty();
+          s->done(Html(200, RenderCompliance(s->keeper->who, s->overview), true));
+        });
   };
   state->step();
 }
@@ -602,26 +600,24 @@ void WebPages::CompliancePage(std::shared_ptr<const Keeper> keeper, Done done) c
 void WebPages::KeeperPartnershipPage(std::shared_ptr<const Keeper> keeper, const std::string& id,
                                      Done done) const {
   std::string name = absl::StrCat("partnerships/", id);
-  CallApi(absl::StrCat("/v1/", name, "/compliance?asOfDate=", keeper->today), keeper->headers,
-          keeper->request_id,
-          [this, keeper, name, done = std::move(done)](ApiAnswer answer) mutable {
-            if (answer.status != 200) return KeeperApiError(*keeper, answer, "compliance", done);
-            auto compliance = std::make_shared<review::v1::Compliance>();
-            if (!ParseJson(answer.body, compliance.get())) {
-              answer.status = 502;
-              return KeeperApiError(*keeper, answer, "compliance", done);
-            }
-            CallApi(absl::StrCat("/v1/", name, "/riskHeatMap"), keeper->headers,
-                    keeper->request_id,
-                    [this, keeper, compliance, done = std::move(done)](ApiAnswer answer) mutable {
-                      risk::v1::HeatMap map;
-                      if (answer.status != 200 || !ParseJson(answer.body, &map)) {
-                        return KeeperApiError(*keeper, answer, "the risk heat map", done);
-                      }
-                      done(Html(200, RenderPartnershipCompliance(keeper->who, *compliance, map),
-                                true));
-                    });
-          });
+  CallApi(
+      absl::StrCat("/v1/", name, "/compliance?asOfDate=", keeper->today), keeper->headers,
+      keeper->request_id, [this, keeper, name, done = std::move(done)](ApiAnswer answer) mutable {
+        if (answer.status != 200) return KeeperApiError(*keeper, answer, "compliance", done);
+        auto compliance = std::make_shared<review::v1::Compliance>();
+        if (!ParseJson(answer.body, compliance.get())) {
+          answer.status = 502;
+          return KeeperApiError(*keeper, answer, "compliance", done);
+        }
+        CallApi(absl::StrCat("/v1/", name, "/riskHeatMap"), keeper->headers, keeper->request_id,
+                [this, keeper, compliance, done = std::move(done)](ApiAnswer answer) mutable {
+                  risk::v1::HeatMap map;
+                  if (answer.status != 200 || !ParseJson(answer.body, &map)) {
+                    return KeeperApiError(*keeper, answer, "the risk heat map", done);
+                  }
+                  done(Html(200, RenderPartnershipCompliance(keeper->who, *compliance, map), true));
+                });
+      });
 }
 
 void WebPages::DuePage(std::shared_ptr<const Keeper> keeper, const std::string& query,
@@ -637,22 +633,22 @@ void WebPages::DuePage(std::shared_ptr<const Keeper> keeper, const std::string& 
   due->within_days = within;
   due->overdue_only = Param(params, "overdue") == "1";
   due->page = Param(params, "page");
-  CallApi(absl::StrCat("/v1/dueItems?",
-                       QueryString({{"asOfDate", due->as_of_date},
-                                    {"withinDays", std::to_string(due->within_days)},
-                                    {"overdueOnly", due->overdue_only ? "true" : ""},
-                                    {"pageSize", std::to_string(kDuePageSize)},
-                                    {"pageToken", due->page}})),
-          keeper->headers, keeper->request_id,
-          [this, keeper, due, done = std::move(done)](ApiAnswer answer) mutable {
-            review::v1::ListDueItemsResponse page;
-            if (answer.status != 200 || !ParseJson(answer.body, &page)) {
-              return KeeperApiError(*keeper, answer, "due work", done);
-            }
-            due->items.assign(page.items().begin(), page.items().end());
-            due->next_page_token = page.next_page_token();
-            done(Html(200, RenderDueWork(keeper->who, *due), true));
-          });
+  CallApi(
+      absl::StrCat("/v1/dueItems?", QueryString({{"asOfDate", due->as_of_date},
+                                                 {"withinDays", std::to_string(due->within_days)},
+                                                 {"overdueOnly", due->overdue_only ? "true" : ""},
+                                                 {"pageSize", std::to_string(kDuePageSize)},
+                                                 {"pageToken", due->page}})),
+      keeper->headers, keeper->request_id,
+      [this, keeper, due, done = std::move(done)](ApiAnswer answer) mutable {
+        review::v1::ListDueItemsResponse page;
+        if (answer.status != 200 || !ParseJson(answer.body, &page)) {
+          return KeeperApiError(*keeper, answer, "due work", done);
+        }
+        due->items.assign(page.items().begin(), page.items().end());
+        due->next_page_token = page.next_page_token();
+        done(Html(200, RenderDueWork(keeper->who, *due), true));
+      });
 }
 
 void WebPages::RisksPage(std::shared_ptr<const Keeper> keeper, const std::string& query,
@@ -666,20 +662,20 @@ void WebPages::RisksPage(std::shared_ptr<const Keeper> keeper, const std::string
                                          "letters, digits and hyphens)"),
                      true));
   }
-  CallApi(absl::StrCat("/v1/partnerships/", partnership.empty() ? "-" : partnership,
-                       "/riskHeatMap"),
-          keeper->headers, keeper->request_id,
-          [this, keeper, partnership, done = std::move(done)](ApiAnswer answer) mutable {
-            risk::v1::HeatMap map;
-            if (answer.status != 200 || !ParseJson(answer.body, &map)) {
-              return KeeperApiError(*keeper, answer, "the risk heat map", done);
-            }
-            done(Html(200, RenderHeatMapPage(keeper->who, partnership, map), true));
-          });
+  CallApi(
+      absl::StrCat("/v1/partnerships/", partnership.empty() ? "-" : partnership, "/riskHeatMap"),
+      keeper->headers, keeper->request_id,
+      [this, keeper, partnership, done = std::move(done)](ApiAnswer answer) mutable {
+        risk::v1::HeatMap map;
+        if (answer.status != 200 || !ParseJson(answer.body, &map)) {
+          return KeeperApiError(*keeper, answer, "the risk heat map", done);
+        }
+        done(Html(200, RenderHeatMapPage(keeper->who, partnership, map), true));
+      });
 }
 
-void WebPages::ReportPage(std::shared_ptr<const Keeper> keeper, const std::string& query,
-                          bool csv, Done done) const {
+void WebPages::ReportPage(std::shared_ptr<const Keeper> keeper, const std::string& query, bool csv,
+                          Done done) const {
   std::string year_text = Param(ParseFormEncoded(query), "year");
   int year = 0;
   if (year_text.empty()) {

@@ -80,8 +80,7 @@ class WebPages : public PageHandler {
   void KeeperPartnershipPage(std::shared_ptr<const Keeper> keeper, const std::string& id,
                              Done done) const;
   void DuePage(std::shared_ptr<const Keeper> keeper, const std::string& query, Done done) const;
-  void RisksPage(std::shared_ptr<const Keeper> keeper, const std::string& query,
-                 Done done) const;
+  void RisksPage(std::shared_ptr<const Keeper> keeper, const std::string& query, Done done) const;
   void ReportPage(std::shared_ptr<const Keeper> keeper, const std::string& query, bool csv,
                   Done done) const;
   // The error page (or sign-in redirect for a key no longer accepted) for a failed call.

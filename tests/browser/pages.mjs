@@ -50,7 +50,8 @@ async function must(method, url, body) {
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // ---- Seed ----
-const MAJOR_ANSWERS = [1, 2, 3, 4, 5, 6, 7].map((q) => ({ question: q, score: q === 3 ? 5 : 5 }));
+const MAJOR_ANSWERS = [{ question: 1, amountPence: '200000000' }, { question: 2, count: 6 },
+  ...[3, 4, 5, 6, 7].map((q) => ({ question: q, score: 5 }))];
 const LIMITED_ANSWERS = [4, 5, 6, 7].map((q) => ({ question: q, score: 1 }));
 
 async function seed() {
@@ -106,6 +107,7 @@ async function seed() {
     }
     if (r.status !== 200) throw new Error(`cannot create a risk on ${id}: ${r.text}`);
   }
+  await approveAndReview();
   // Let the feeds settle: the register's states and the review service's view stop changing.
   let last = '';
   for (let i = 0; i < 100; i++) {
@@ -116,6 +118,60 @@ async function seed() {
     last = now;
     await sleep(300);
   }
+}
+
+const SECRET_REASON = 'Reason kept internal 7f3a';
+
+async function waitUntil(what, test) {
+  for (let i = 0; i < 150; i++) {
+    if (await test()) return;
+    await sleep(100);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+// A Limited partnership taken through approval by its officers (DOMAIN.md sections 4-5),
+// then reviewed: it gets a schedule (due work) and a latest review outcome.
+async function approveAndReview() {
+  await must('POST', '/v1/officers?officerId=alice',
+             { displayName: 'Alice Lead', service: 'Leisure', roles: ['LEAD_OFFICER'] });
+  await must('POST', '/v1/officers?officerId=bob',
+             { displayName: 'Bob Head', service: 'Leisure', roles: ['HEAD_OF_SERVICE'] });
+  const as = (officer) => async (method, url, body) => {
+    const r = await api(method, url, body, devKey, { 'X-Accord-Officer': officer });
+    if (r.status !== 200) throw new Error(`${officer}: ${method} ${url} -> ${r.status} ${r.text}`);
+    return r.json;
+  };
+  const alice = as('alice');
+  const bob = as('bob');
+  await must('POST', '/v1/partnerships?partnershipId=swim-club',
+             { displayName: 'Swim Club Partnership', leadService: 'Leisure',
+               remit: 'Free swimming lessons for primary schools.' });
+  await alice('POST', '/v1/partnerships/swim-club/screenings',
+              { outcome: 'IS_PARTNERSHIP', justification: 'Joint delivery' });
+  await alice('POST', '/v1/partnerships/swim-club/assessments', { answers: [
+    { question: 1, amountPence: '100000' }, { question: 2, count: 1 },
+    ...[3, 4, 5, 6, 7].map((q) => ({ question: q, score: 1 }))] });
+  await waitUntil('the register to show swim-club assessed', async () =>
+    (await api('GET', '/v1/partnerships/swim-club')).json?.state === 'ASSESSED');
+  const evaluation = await alice('POST', '/v1/partnerships/swim-club/evaluations', {});
+  const protocol = await must('GET', '/v1/protocols/bolsover');
+  await alice('PATCH', `/v1/${evaluation.name}?updateMask=sections,governanceChecklist`, {
+    sections: protocol.evaluationSections.map((x) => ({ number: x.number, text: `Answered: ${x.title}` })),
+    governanceChecklist: (protocol.governanceChecklist || []).map((x) => ({ itemId: x.id, met: true })),
+  });
+  await alice('POST', `/v1/${evaluation.name}:submit`, {});
+  await bob('POST', `/v1/${evaluation.name}:signOff`, { role: 'HEAD_OF_SERVICE' });
+  await waitUntil('the review schedule of swim-club', async () => {
+    const schedule = (await api('GET', '/v1/partnerships/swim-club/schedule')).json;
+    return schedule?.state === 'ACTIVE' && (schedule.items || []).length > 0;
+  });
+  await alice('POST', '/v1/partnerships/swim-club/reviews', {
+    type: 'SERVICE_PLAN_REVIEW', periodStart: '2026-01-01', periodEnd: '2026-03-31',
+    performance: [{ measure: 'Lessons', target: '100', actual: '90', rating: 'AMBER' }],
+    partnersStrength: 'Stable', recommendation: 'CONTINUE_WITH_CHANGES',
+    recommendationReason: SECRET_REASON,
+  });
 }
 
 // ---- Browser helpers ----
@@ -133,6 +189,39 @@ function onConsole(where) {
   };
 }
 
+// Text whose colour against its background is below WCAG 2.2 AA (4.5:1, or 3:1 for large
+// text), computed from the styles the browser applied.
+async function contrastProblems(page) {
+  return page.evaluate(() => {
+    const rgb = (c) => (c.match(/[\d.]+/g) || []).map(Number);
+    const lum = ([r, g, b]) => {
+      const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+    };
+    const background = (el) => {
+      for (let e = el; e; e = e.parentElement) {
+        const c = rgb(getComputedStyle(e).backgroundColor);
+        if (c.length === 3 || (c.length === 4 && c[3] > 0)) return c.slice(0, 3);
+      }
+      return [255, 255, 255];
+    };
+    const problems = [];
+    for (const el of document.body.querySelectorAll('*')) {
+      const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+      const style = getComputedStyle(el);
+      if (!own || style.visibility === 'hidden' || el.getClientRects().length === 0) continue;
+      const rect = el.getBoundingClientRect();
+      if (rect.right < 0 || rect.bottom < 0) continue;  // the skip link until focused
+      const [a, b] = [lum(rgb(style.color)), lum(background(el))];
+      const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+      const size = parseFloat(style.fontSize);
+      const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+      if (ratio < (large ? 3 : 4.5)) problems.push(`${el.tagName} "${el.textContent.trim().slice(0, 30)}" ${ratio.toFixed(2)}`);
+    }
+    return problems;
+  });
+}
+
 // Opens `url`, checks its status and records the HTML's size as the page's weight (the one
 // stylesheet is counted once, separately).
 async function open(page, name, url, { expectStatus = 200 } = {}) {
@@ -140,6 +229,8 @@ async function open(page, name, url, { expectStatus = 200 } = {}) {
   const response = await page.goto(base + url, { waitUntil: 'load' });
   weights[name] = (await response.body()).length;
   check(`${name}: HTTP ${expectStatus}`, response.status() === expectStatus, `got ${response.status()}`);
+  const low = await contrastProblems(page);
+  check(`${name}: text contrast meets WCAG 2.2 AA`, low.length === 0, low.join('; '));
   expectingHttpErrors = false;
   return response;
 }
@@ -179,7 +270,7 @@ async function main() {
   await page.waitForLoadState('load');
   const secondPage = await rowsOf(page, 'partnerships');
   const publicAll = (await api('GET', '/v1/public/partnerships?pageSize=1000', undefined, '')).json;
-  check('list: second page holds the rest', secondPage === publicAll.partnerships.length - 25,
+  check('list: second page holds the rest (the register\'s page token)', secondPage === publicAll.partnerships.length - 25,
         `${secondPage} vs ${publicAll.partnerships.length - 25}`);
 
   // Keyboard: Tab from the top reaches the skip link and every filter control in order.
@@ -218,7 +309,10 @@ async function main() {
   await open(page, 'register-lead', '/register?lead=Leisure&tier=MAJOR');
   check('filter: lead service and tier combine', (await rowsOf(page, 'partnerships')) === 1);
   await open(page, 'register-lead-only', '/register?lead=Leisure');
-  check('filter: lead service alone', (await rowsOf(page, 'partnerships')) === 3);
+  const leisureApi = (await api('GET', `/v1/public/partnerships?pageSize=1000&filter=${encodeURIComponent('lead_service = "Leisure"')}`, undefined, '')).json.partnerships || [];
+  check('filter: lead service alone narrows to the API count',
+        (await rowsOf(page, 'partnerships')) === leisureApi.length && leisureApi.length === 4,
+        `${await rowsOf(page, 'partnerships')} vs ${leisureApi.length}`);
 
   // HTML injection: the hostile name is shown as text; nothing runs.
   await open(page, 'register-hostile', '/register/partnerships/hostile-name');
@@ -242,6 +336,10 @@ async function main() {
     check(`partnership page shows "${text}"`, leisure.includes(text));
   }
   await shot(page, 'register-partnership');
+  await open(page, 'register-partnership-reviewed', '/register/partnerships/swim-club');
+  const reviewed = await page.locator('#latest-review').textContent();
+  check('latest review: outcome shown', reviewed.includes('Continue with changes') && reviewed.includes('Service plan review'), reviewed);
+  check('latest review: the reason stays internal', !(await page.content()).includes(SECRET_REASON));
   await open(page, 'register-not-found', '/register/partnerships/no-such-thing', { expectStatus: 404 });
 
   for (const [file, type] of [['open-data.csv', 'text/csv'], ['open-data.json', 'application/json']]) {
@@ -329,9 +427,11 @@ async function main() {
     await shot(page, name);
   }
 
-  const due = (await api('GET', `/v1/dueItems?asOfDate=${today}&withinDays=30&pageSize=50`)).json.items || [];
-  await open(page, 'keeper-due', '/keeper/due');
+  const due = (await api('GET', `/v1/dueItems?asOfDate=${today}&withinDays=365&pageSize=50`)).json.items || [];
+  await open(page, 'keeper-due', '/keeper/due?within=365');
   check('due: rows equal the API', (await rowsOf(page, 'due-items')) === due.length, `${due.length} from the API`);
+  check('due: the reviewed partnership is listed', due.length > 0 &&
+        (await page.locator('#due-items').textContent()).includes('Swim Club Partnership'));
   await shot(page, 'keeper-due');
 
   await open(page, 'keeper-partnership', '/keeper/partnerships/leisure-trust');

@@ -53,7 +53,9 @@ for _ in $(seq 1 100); do
 done
 
 # The keeper's own key: reads only, may name an officer (accord-admin, as an operator would).
-keeper_key=$("$build/gateway/accord-admin" --admin_address="unix:$work/stack/run/admin.sock" \
+admin_sock="$work/stack/gateway/admin.sock"  # the gateway's default: <data_dir>/admin.sock
+[ -S "$admin_sock" ] || admin_sock="$work/stack/run/admin.sock"
+keeper_key=$("$build/gateway/accord-admin" --admin_address="unix:$admin_sock" \
   keys create --client keeper-dashboard --acts-for-officers --scopes reviews:read,risks:read |
   tail -n 1)
 
