@@ -506,6 +506,9 @@ end
             review = self.service("review", f"{data}/review", [
                 f"--registry_address=127.0.0.1:{registry.port}",
                 f"--assessment_address=127.0.0.1:{assessment.port}"])
+            # The first start after a load replays whatever the loader left in the WAL.
+            first_start = {"registry": registry.start_seconds, "review": review.start_seconds,
+                           "assessment": assessment.start_seconds}
             time.sleep(min(2.0, a.duration))  # let the followers catch up
             for round_ in range(a.runs):
                 series.setdefault(("list", scale), []).append(self.load(
@@ -538,8 +541,9 @@ end
         # Case 6: start with the largest store, several times; resident memory.
         print(f"\n### Case 6: start time with {a.scales[-1]:,} records; memory at "
               f"{a.rss_scale:,}\n")
-        print("| service | records | start s median (min-max) | target | | RSS MB | target | |")
-        print("|---|---|---|---|---|---|---|---|")
+        print("| service | records | first start after the load, s | restart s median (min-max) "
+              "| target | | RSS MB | target | |")
+        print("|---|---|---|---|---|---|---|---|---|")
         for name in ("registry", "review", "assessment", "risk"):
             times = []
             for _ in range(a.runs):
@@ -560,12 +564,16 @@ end
             mem = rss.get(name)
             mem_txt = f"{mem:.0f}" if mem else ""
             mem_ok = "" if not mem else ("met" if mem <= 100 else "MISSED")
-            ok = "met" if med <= 1.0 else "MISSED"
-            print(f"| {name} | {records} | {med:.2f} ({min(times):.2f}-{max(times):.2f}) | ≤1 s | "
-                  f"{ok} | {mem_txt} | ≤100 MB @{a.rss_scale:,} | {mem_ok} |", flush=True)
-            self.results.append({"case": 6, "service": name, "start_s": times, "rss_mb": mem})
+            first = first_start.get(name)
+            ok = "met" if max([med] + ([first] if first else [])) <= 1.0 else "MISSED"
+            first_txt = f"{first:.2f}" if first else ""
+            print(f"| {name} | {records} | {first_txt} | {med:.2f} ({min(times):.2f}-"
+                  f"{max(times):.2f}) | ≤1 s | {ok} | {mem_txt} | ≤100 MB @{a.rss_scale:,} | "
+                  f"{mem_ok} |", flush=True)
+            self.results.append({"case": 6, "service": name, "start_s": times,
+                                 "first_start_s": first, "rss_mb": mem})
         for name, mem in getattr(self, "rss_front", {}).items():
-            print(f"| {name} (cases 1-4, {a.front_records:,} records) | | | | | {mem:.0f} | | |")
+            print(f"| {name} (cases 1-4, {a.front_records:,} records) | | | | | | {mem:.0f} | | |")
 
 
 def main():

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "grpcpp/generic/async_generic_service.h"
+#include "absl/synchronization/mutex.h"
 #include "grpcpp/grpcpp.h"
 
 namespace {
@@ -49,6 +50,9 @@ std::string FlagValue(int argc, char** argv, const char* name) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // As every Accord process does (telemetry::SetLogService): Debian's Abseil leaves mutex
+  // deadlock detection on, which gRPC's own locks pay for.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);

@@ -26,6 +26,7 @@
 #include "accord/registry/v1/registry_service.pb.h"
 #include "accord/review/v1/review_service.pb.h"
 #include "grpcpp/generic/generic_stub.h"
+#include "absl/synchronization/mutex.h"
 #include "grpcpp/grpcpp.h"
 
 namespace {
@@ -265,6 +266,9 @@ class Load {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // As every Accord process does (telemetry::SetLogService): Debian's Abseil leaves mutex
+  // deadlock detection on, which gRPC's own locks pay for.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   Flags flags;
   if (!Parse(argc, argv, &flags)) return 2;
   Load load(flags);

@@ -55,6 +55,19 @@ namespace {
 
 using accord::telemetry::Log;
 
+// Linking gRPC's reflection library registers reflection with every ServerBuilder of the
+// process; on the public port it would describe every linked contract, the key admin API
+// included, to anyone and without a key. This option takes it off a builder.
+class WithoutReflection : public grpc::ServerBuilderOption {
+ public:
+  void UpdateArguments(grpc::ChannelArguments*) override {}
+  void UpdatePlugins(std::vector<std::unique_ptr<grpc::ServerBuilderPlugin>>* plugins) override {
+    std::erase_if(*plugins, [](const std::unique_ptr<grpc::ServerBuilderPlugin>& plugin) {
+      return absl::StrContains(plugin->name(), "reflection");
+    });
+  }
+};
+
 // `service_full_name`, after naming a message from the same .proto file: that reference
 // is what makes the linker keep the file's descriptors (the service's included) in the
 // generated pool, where the route table looks for them.
@@ -155,6 +168,10 @@ int Run(int argc, char** argv) {
   bool web_secure_cookies = config.Bool(
       "web_secure_cookies", "ACCORD_WEB_SECURE_COOKIES", false,
       "mark the keeper dashboard's session cookie Secure even without X-Forwarded-Proto: https");
+  bool public_reflection = config.Bool(
+      "public_reflection", "ACCORD_GATEWAY_PUBLIC_REFLECTION", false,
+      "serve gRPC server reflection on the public gRPC port (off: it describes every contract "
+      "to callers without a key)");
   accord::server::TlsFiles tls = accord::server::ReadTlsFlags(config);
   config.Finish();
   if (admin_address.empty()) admin_address = accord::server::DefaultAdminAddress(data_dir);
@@ -289,6 +306,7 @@ int Run(int argc, char** argv) {
   builder.AddListeningPort(absl::StrCat(host, ":", grpc_port), grpc::InsecureServerCredentials(),
                            &chosen_grpc_port);
   builder.RegisterCallbackGenericService(&proxy);
+  if (!public_reflection) builder.SetOption(std::make_unique<WithoutReflection>());
   builder.SetMaxReceiveMessageSize(static_cast<int>(max_message_bytes));
   builder.experimental().SetInterceptorCreators(accord::server::CallLoggingInterceptors());
   std::unique_ptr<grpc::Server> grpc_server = builder.BuildAndStart();

@@ -16,6 +16,8 @@
 #   ACCORD_JOBS          compile jobs in the build stage (default 2)
 #   ACCORD_PUSH          1: push every image after building it
 #   ACCORD_IMAGES        which images, space-separated (default: all six)
+#   ACCORD_CCACHE_DIR    the host's compiler cache lent to the build stage (podman only;
+#                        default ~/.cache/accord/ccache, filled by scripts/build.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,6 +39,12 @@ prefix=${ACCORD_IMAGE_PREFIX-localhost/}
 images=(${ACCORD_IMAGES:-registry assessment risk review integrations gateway})
 args=(--build-arg "JOBS=${ACCORD_JOBS:-2}")
 [ -n "${ACCORD_BASE_IMAGE:-}" ] && args+=(--build-arg "BASE_IMAGE=$ACCORD_BASE_IMAGE")
+# podman lends the build stage the host's compiler cache (scripts/build.sh fills it), so
+# objects the host already compiled are not compiled again. docker keeps its own cache mount.
+ccache_dir=${ACCORD_CCACHE_DIR:-$HOME/.cache/accord/ccache}
+if [ "$engine" = podman ] && [ -d "$ccache_dir" ]; then
+  args+=(--volume "$ccache_dir:/ccache-host")
+fi
 
 start=$(date +%s)
 for name in "${images[@]}"; do

@@ -9,7 +9,7 @@ PACKAGES=(
   libabsl-dev librocksdb-dev libgtest-dev libgmock-dev libbenchmark-dev
   libboost-dev libboost-system-dev libssl-dev
   golang-github-grpc-ecosystem-grpc-gateway-dev grpc-proto
-  curl python3 procps
+  curl python3 procps ccache
   clang libclang-rt-14-dev  # libFuzzer + sanitizer runtimes: tests/fuzz/run.sh, ctest fuzz_short
 )
 

@@ -1,5 +1,9 @@
 #include "common/storage/store.h"
 
+#include <sys/statvfs.h>
+
+#include <algorithm>
+
 #include <filesystem>
 
 #include "absl/strings/numbers.h"
@@ -8,7 +12,9 @@
 #include "absl/time/time.h"
 #include "common/api/errors.h"
 #include "common/telemetry/log.h"
+#include "rocksdb/cache.h"
 #include "rocksdb/options.h"
+#include "rocksdb/table.h"
 
 namespace accord::storage {
 namespace {
@@ -192,8 +198,16 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
   db_options.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
   db_options.max_background_jobs = 2;
   db_options.keep_log_file_num = 5;
+  // Reads' memory stays bounded whatever the data size (docs/performance.md, case 6): the
+  // column families share one 32 MB block cache, where RocksDB's default gives each family
+  // its own. (A shared memtable budget, db_write_buffer_size, would bound writes' memory
+  // too, but it also shrinks the WAL's preallocation and changes how a full disk shows up;
+  // left for when the fault suite covers it.)
 
   rocksdb::ColumnFamilyOptions cf_options;
+  rocksdb::BlockBasedTableOptions table_options;
+  table_options.block_cache = rocksdb::NewLRUCache(32 << 20);
+  cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table_options));
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors = {
       {rocksdb::kDefaultColumnFamilyName, cf_options},
       {std::string(kEventsFamily), cf_options},
@@ -305,6 +319,13 @@ void Store::ExpireRequests(Change& change) {
 
 Store::~Store() {
   if (!db_) return;
+  // On a clean stop the memtables go to table files, so the next start has no WAL to
+  // replay: with 1M records a start after a burst of writes took 1.3 s of replay and
+  // recovery flush, 0.1 s after this (docs/performance.md, case 6). A failed flush (a full
+  // disk) loses nothing: the WAL still holds every change.
+  rocksdb::FlushOptions flush;
+  flush.wait = true;
+  db_->Flush(flush, handles_).PermitUncheckedError();
   for (auto* handle : handles_) db_->DestroyColumnFamilyHandle(handle);
   db_->Close();
 }
@@ -370,41 +391,90 @@ absl::StatusOr<std::string> Store::WriteOnce(
     absl::string_view method, absl::string_view request_id, uint64_t request_fingerprint,
     const std::function<absl::StatusOr<std::string>(Change&)>& build) {
   PendingWrite write;
-  write.method = method;
-  write.request_id = request_id;
+  write.method = std::string(method);
+  write.request_id = std::string(request_id);
   write.request_fingerprint = request_fingerprint;
-  write.build = &build;
-  std::vector<PendingWrite*> group;
-  {
-    absl::MutexLock lock(&queue_mu_);
-    queue_.push_back(&write);
-    // Either a leader commits this write with its group, or this caller leads the next
-    // group: every write waiting by then.
-    auto answered_or_free = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(queue_mu_) {
-      return write.done || !leader_active_;
-    };
-    queue_mu_.Await(absl::Condition(&answered_or_free));
-    if (write.done) return std::move(write.result);
+  write.build = build;
+  absl::MutexLock lock(&queue_mu_);
+  queue_.push_back(&write);
+  // Either a leader commits this write with its group, or this caller leads: every write
+  // waiting by then, and those that arrive meanwhile.
+  auto answered_or_free = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(queue_mu_) {
+    return write.done || !leader_active_;
+  };
+  queue_mu_.Await(absl::Condition(&answered_or_free));
+  if (!write.done) {
     leader_active_ = true;
-    group.assign(queue_.begin(), queue_.end());
-    queue_.clear();
-  }
-  bool emitted = CommitGroup(group);
-  {
-    absl::MutexLock lock(&queue_mu_);
-    // The other callers return as soon as they see done: touch none of them after this.
-    for (PendingWrite* member : group) member->done = true;
-    leader_active_ = false;
-  }
-  if (emitted) {
-    std::vector<std::function<void()>> wakes;
-    {
-      absl::MutexLock lock(&subscribers_mu_);
-      for (auto& [id, wake] : subscribers_) wakes.push_back(wake);
-    }
-    for (auto& wake : wakes) wake();
+    Lead();
   }
   return std::move(write.result);
+}
+
+void Store::WriteOnceAsync(std::string method, std::string request_id,
+                           uint64_t request_fingerprint,
+                           std::function<absl::StatusOr<std::string>(Change&)> build,
+                           std::function<void(absl::StatusOr<std::string>)> done) {
+  auto* write = new PendingWrite;
+  write->method = std::move(method);
+  write->request_id = std::move(request_id);
+  write->request_fingerprint = request_fingerprint;
+  write->build = std::move(build);
+  write->on_done = std::move(done);
+  absl::MutexLock lock(&queue_mu_);
+  queue_.push_back(write);
+  if (leader_active_) return;  // the leader takes it with its next group
+  leader_active_ = true;
+  Lead();
+}
+
+void Store::Lead() {
+  while (!queue_.empty()) {
+    std::vector<PendingWrite*> group(queue_.begin(), queue_.end());
+    queue_.clear();
+    queue_mu_.Unlock();
+    bool emitted = CommitGroup(group);
+    std::vector<PendingWrite*> callbacks;
+    queue_mu_.Lock();
+    // A waiting caller returns as soon as it sees done: touch none of them after this.
+    for (PendingWrite* write : group) {
+      if (write->on_done) {
+        callbacks.push_back(write);
+      } else {
+        write->done = true;
+      }
+    }
+    queue_mu_.Unlock();
+    if (emitted) {
+      std::vector<std::function<void()>> wakes;
+      {
+        absl::MutexLock lock(&subscribers_mu_);
+        for (auto& [id, wake] : subscribers_) wakes.push_back(wake);
+      }
+      for (auto& wake : wakes) wake();
+    }
+    for (PendingWrite* write : callbacks) {
+      write->on_done(std::move(write->result));
+      delete write;
+    }
+    queue_mu_.Lock();
+  }
+  leader_active_ = false;
+}
+
+absl::Status Store::CheckFreeSpace(size_t batch_bytes) const {
+  struct statvfs fs;
+  if (statvfs(options_.path.c_str(), &fs) != 0) return absl::OkStatus();  // let RocksDB say
+  uint64_t size = static_cast<uint64_t>(fs.f_blocks) * fs.f_frsize;
+  uint64_t free = static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize;
+  uint64_t reserve = std::min<uint64_t>(static_cast<uint64_t>(options_.min_free_bytes), size / 10);
+  if (free >= reserve + batch_bytes) return absl::OkStatus();
+  telemetry::Log("error", "store disk nearly full; write refused",
+                 {{"path", options_.path},
+                  {"free_bytes", std::to_string(free)},
+                  {"reserve_bytes", std::to_string(reserve)}});
+  return api::Error(absl::StatusCode::kResourceExhausted, "STORAGE_FULL",
+                    "the service's disk is full; nothing was written, and writes resume "
+                    "once space is freed");
 }
 
 bool Store::CommitGroup(const std::vector<PendingWrite*>& group) {
@@ -417,9 +487,12 @@ bool Store::CommitGroup(const std::vector<PendingWrite*>& group) {
   building_thread_.store(std::thread::id(), std::memory_order_relaxed);
   group_so_far_ = nullptr;
   if (batch.GetWriteBatch()->Count() == 0) return false;
-  rocksdb::WriteOptions write_options;
-  write_options.sync = true;
-  absl::Status committed = FromRocks(db_->Write(write_options, batch.GetWriteBatch()), "commit");
+  absl::Status committed = CheckFreeSpace(batch.GetWriteBatch()->GetDataSize());
+  if (committed.ok()) {
+    rocksdb::WriteOptions write_options;
+    write_options.sync = true;
+    committed = FromRocks(db_->Write(write_options, batch.GetWriteBatch()), "commit");
+  }
   if (!committed.ok()) {
     // Nothing of the group was written, and later changes may have read earlier ones.
     for (PendingWrite* write : group) {
@@ -442,7 +515,7 @@ absl::StatusOr<std::string> Store::BuildChange(PendingWrite& write,
     if (stored->has_value()) return **stored;
   }
   Change change(this, next_sequence);
-  absl::StatusOr<std::string> built = (*write.build)(change);
+  absl::StatusOr<std::string> built = write.build(change);
   if (!built.ok()) return built.status();
   if (!write.request_id.empty()) {
     std::string key = absl::StrCat(write.method, "/", write.request_id);

@@ -9,7 +9,10 @@
 // (through Change::Get, and through Get/NewIterator called inside its build), then writes
 // them all in one synced WriteBatch and answers each caller. One fsync then serves many
 // requests, and none is acknowledged before it is durable. Readers on other threads see a
-// change only once it is committed.
+// change only once it is committed. Changes only group when their callers wait at the same
+// time: a gRPC callback handler should use WriteOnceAsync, because gRPC runs callback
+// handlers on very few threads (2 on a 2-core machine), and a handler that blocks in a
+// write keeps the next request from even being read.
 #ifndef ACCORD_COMMON_STORAGE_STORE_H_
 #define ACCORD_COMMON_STORAGE_STORE_H_
 
@@ -53,6 +56,10 @@ struct StoreOptions {
   // How long a request id is remembered; a retry after this runs again. Expired records
   // are deleted a few at a time inside later writes' batches. Zero: remembered forever.
   absl::Duration request_retention = absl::Hours(24 * 30);
+  // Writes are refused (RESOURCE_EXHAUSTED, reason STORAGE_FULL) while the disk has less
+  // free than this (at most a tenth of the disk on small ones): a clean error instead of
+  // RocksDB failing mid-write, reads keep working, and writes resume when space returns.
+  int64_t min_free_bytes = 64 << 20;
 };
 
 // Converts a RocksDB status: NoSpace → RESOURCE_EXHAUSTED, Corruption → DATA_LOSS,
@@ -126,6 +133,14 @@ class Store {
       absl::string_view method, absl::string_view request_id, uint64_t request_fingerprint,
       const std::function<absl::StatusOr<std::string>(Change&)>& build);
 
+  // WriteOnce without waiting: `done` gets the result once the change is committed (or
+  // refused), on the thread that commits it, which may be this one. `build` runs on that
+  // thread too, so it must own what it uses. `done` must be quick and must not write to
+  // this store.
+  void WriteOnceAsync(std::string method, std::string request_id, uint64_t request_fingerprint,
+                      std::function<absl::StatusOr<std::string>(Change&)> build,
+                      std::function<void(absl::StatusOr<std::string>)> done);
+
   // The response stored for an earlier identical request under (method, request_id), or
   // nullopt when there is none; INVALID_ARGUMENT naming "request_id" when the id was used for
   // a different request. Lets a retry be answered before work that needs other services.
@@ -161,19 +176,27 @@ class Store {
  private:
   friend class Change;
   Store() = default;
-  // One caller of WriteOnce waiting for its change to be built and committed.
+  // One change waiting to be built and committed: a WriteOnce caller's (on its stack; it
+  // waits for `done`) or a WriteOnceAsync caller's (on the heap; `on_done` is called, then
+  // it is deleted).
   struct PendingWrite {
-    absl::string_view method;
-    absl::string_view request_id;
+    std::string method;
+    std::string request_id;
     uint64_t request_fingerprint = 0;
-    const std::function<absl::StatusOr<std::string>(Change&)>* build = nullptr;
+    std::function<absl::StatusOr<std::string>(Change&)> build;
+    std::function<void(absl::StatusOr<std::string>)> on_done;
     absl::StatusOr<std::string> result;
     bool wrote = false;  // the change is in the group's batch
     bool done = false;   // result is final
   };
+  // Commits queued groups until the queue is empty. Called with queue_mu_ held and
+  // leader_active_ just set by the caller; returns with it held and leader_active_ clear.
+  void Lead() ABSL_EXCLUSIVE_LOCKS_REQUIRED(queue_mu_);
   // Builds `group`'s changes in order and commits them in one synced batch; fills each
   // result. True when the commit added feed events.
   bool CommitGroup(const std::vector<PendingWrite*>& group);
+  // OK when the disk keeps its reserve after `batch_bytes` more.
+  absl::Status CheckFreeSpace(size_t batch_bytes) const;
   absl::StatusOr<std::string> BuildChange(PendingWrite& write, rocksdb::WriteBatchWithIndex& group,
                                           int64_t& next_sequence)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);

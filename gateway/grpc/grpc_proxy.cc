@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/api/errors.h"
 #include "gateway/request_id.h"
+#include "gateway/transcoder/http_errors.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
 #include "grpcpp/client_context.h"
@@ -199,7 +200,7 @@ class ProxyCall {
       if (!IsHopMetadata(name)) caller_context_->AddTrailingMetadata(name, ToString(value));
     }
     if (status.ok()) return caller_.StartWriteAndFinish(&response_, grpc::WriteOptions(), status);
-    caller_.Finish(status);
+    caller_.Finish(ClientSafeStatus(status));
   }
 
   void FinishAlone(const grpc::Status& status) {
@@ -252,7 +253,7 @@ class ProxyCall {
       std::string name = ToString(key);
       if (!IsHopMetadata(name)) caller_context_->AddTrailingMetadata(name, ToString(value));
     }
-    caller_.Finish(status);
+    caller_.Finish(ClientSafeStatus(status));
     SideDone();
   }
 

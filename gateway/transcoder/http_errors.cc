@@ -68,9 +68,39 @@ std::string ErrorJson(int http_status, const google::rpc::Status& status) {
       details.empty() ? "" : absl::StrCat(",\"details\":[", details, "]"), "}}");
 }
 
+grpc::Status ClientSafeStatus(const grpc::Status& status) {
+  const char* message = nullptr;
+  switch (status.error_code()) {
+    case grpc::StatusCode::UNAVAILABLE:
+      message = "the service is unavailable; retry with backoff";
+      break;
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      message = "the service did not answer in time; retry with backoff";
+      break;
+    case grpc::StatusCode::INTERNAL:
+    case grpc::StatusCode::UNKNOWN:
+    case grpc::StatusCode::DATA_LOSS:
+      message = "internal error; the service logs have the details under this request's id";
+      break;
+    default:
+      return status;
+  }
+  telemetry::Log("warn", "backend error hidden from the client",
+                 {{"code", std::string(GrpcCodeName(status.error_code()))},
+                  {"error", status.error_message()}});
+  std::string details;
+  google::rpc::Status rpc;
+  if (!status.error_details().empty() && rpc.ParseFromString(status.error_details())) {
+    rpc.set_message(message);
+    details = rpc.SerializeAsString();
+  }
+  return grpc::Status(status.error_code(), message, details);
+}
+
 HttpError HttpErrorFromGrpc(const grpc::Status& status) {
-  int http_status = HttpStatusForGrpcCode(status.error_code());
-  return {http_status, ErrorJson(http_status, RpcStatusOf(status))};
+  grpc::Status safe = ClientSafeStatus(status);
+  int http_status = HttpStatusForGrpcCode(safe.error_code());
+  return {http_status, ErrorJson(http_status, RpcStatusOf(safe))};
 }
 
 HttpError HttpErrorFromStatus(const absl::Status& status, int http_status) {

@@ -37,7 +37,16 @@ struct HttpError {
 // name of status.code(). Details are printed as JSON with their "@type".
 std::string ErrorJson(int http_status, const google::rpc::Status& status);
 
-// A backend's failure, with its details, at the mapped HTTP status.
+// What a client may see of a backend's failure. A failure on the server side (UNAVAILABLE,
+// DEADLINE_EXCEEDED, INTERNAL, UNKNOWN, DATA_LOSS) keeps its code and details (ErrorInfo
+// still says why) but its message becomes a fixed text: the original may name peers'
+// addresses, gRPC transport states, file paths or RocksDB errors, which help an attacker
+// and not the client. The original is logged. Other codes pass unchanged: their messages
+// are written by Accord for the client (the field and the rule).
+grpc::Status ClientSafeStatus(const grpc::Status& status);
+
+// A backend's failure, with its details, at the mapped HTTP status (through
+// ClientSafeStatus).
 HttpError HttpErrorFromGrpc(const grpc::Status& status);
 
 // A failure found by the gateway itself. `http_status` 0 means the mapped status of the

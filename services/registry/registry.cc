@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/api/errors.h"
@@ -257,28 +258,42 @@ std::vector<std::string> Registry::ColumnFamilies() {
 }
 
 absl::StatusOr<v1::Partnership> Registry::Create(const v1::CreatePartnershipRequest& request) {
-  if (absl::Status s = api::ValidateRequestId(request.request_id()); !s.ok()) return s;
+  absl::Notification finished;
+  absl::StatusOr<v1::Partnership> result;
+  CreateAsync(request, [&](absl::StatusOr<v1::Partnership> created) {
+    result = std::move(created);
+    finished.Notify();
+  });
+  finished.WaitForNotification();
+  return result;
+}
+
+void Registry::CreateAsync(const v1::CreatePartnershipRequest& request,
+                           std::function<void(absl::StatusOr<v1::Partnership>)> done) {
+  if (absl::Status s = api::ValidateRequestId(request.request_id()); !s.ok()) return done(s);
   if (!request.partnership_id().empty()) {
     if (absl::Status s = ValidateId(request.partnership_id(), "partnership_id"); !s.ok()) {
-      return s;
+      return done(s);
     }
   }
   if (absl::Status s = ValidatePartnership(request.partnership(), "partnership."); !s.ok()) {
-    return s;
+    return done(s);
   }
   v1::Partnership fresh;
   // Only client-writable fields are taken; output-only ones are ignored (AIP-203).
   if (absl::Status s = api::ApplyFieldMask({}, request.partnership(), WritableFields(), &fresh);
       !s.ok()) {
-    return s;
+    return done(s);
   }
   std::string id = request.partnership_id().empty() ? NewId() : request.partnership_id();
   fresh.set_name(absl::StrCat(kCollection, id));
   fresh.set_state(v1::PROPOSED);
 
-  auto response = store_->WriteOnce(
+  // The build runs on whichever thread commits the group, so it owns what it reads.
+  store_->WriteOnceAsync(
       "CreatePartnership", request.request_id(), api::RequestFingerprint(request),
-      [&](storage::Change& change) -> absl::StatusOr<std::string> {
+      [fresh = std::move(fresh), id, request_id = request.request_id()](
+          storage::Change& change) mutable -> absl::StatusOr<std::string> {
         std::string existing;
         absl::Status found = change.Get(kRecords, id, &existing);
         if (found.ok()) {
@@ -290,13 +305,15 @@ absl::StatusOr<v1::Partnership> Registry::Create(const v1::CreatePartnershipRequ
         Stamp(fresh, change.sequence());
         *fresh.mutable_create_time() = fresh.update_time();
         PutRecord(change, nullptr, fresh);
-        change.Emit(events::v1::CREATED, fresh.name(), fresh, request.request_id());
+        change.Emit(events::v1::CREATED, fresh.name(), fresh, request_id);
         return fresh.SerializeAsString();
+      },
+      [done = std::move(done)](absl::StatusOr<std::string> response) {
+        if (!response.ok()) return done(response.status());
+        v1::Partnership out;
+        if (absl::Status s = LoadFrom(*response, &out); !s.ok()) return done(s);
+        done(std::move(out));
       });
-  if (!response.ok()) return response.status();
-  v1::Partnership out;
-  if (absl::Status s = LoadFrom(*response, &out); !s.ok()) return s;
-  return out;
 }
 
 absl::StatusOr<v1::Partnership> Registry::Get(const std::string& name) const {

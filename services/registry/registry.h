@@ -5,6 +5,7 @@
 #ifndef ACCORD_SERVICES_REGISTRY_REGISTRY_H_
 #define ACCORD_SERVICES_REGISTRY_REGISTRY_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -26,6 +27,10 @@ class Registry {
 
   // ALREADY_EXISTS when the id is taken; INVALID_ARGUMENT naming the field for bad input.
   absl::StatusOr<v1::Partnership> Create(const v1::CreatePartnershipRequest& request);
+  // Create without waiting for the commit (storage::Store::WriteOnceAsync): `done` gets the
+  // answer, possibly on another thread, possibly before this returns.
+  void CreateAsync(const v1::CreatePartnershipRequest& request,
+                   std::function<void(absl::StatusOr<v1::Partnership>)> done);
   // NOT_FOUND when there is no such partnership.
   absl::StatusOr<v1::Partnership> Get(const std::string& name) const;
   absl::StatusOr<v1::ListPartnershipsResponse> List(

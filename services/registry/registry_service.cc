@@ -9,7 +9,14 @@ using server::Reply;
 grpc::ServerUnaryReactor* RegistryServiceImpl::CreatePartnership(
     grpc::CallbackServerContext* ctx, const v1::CreatePartnershipRequest* request,
     v1::Partnership* response) {
-  return Reply(ctx, registry_->Create(*request), response);
+  // Asynchronous, so that this callback thread goes back to reading requests while the
+  // change waits for its group's fsync (storage::Store::WriteOnceAsync).
+  auto* reactor = ctx->DefaultReactor();
+  registry_->CreateAsync(*request, [reactor, response](absl::StatusOr<v1::Partnership> created) {
+    if (created.ok()) *response = *std::move(created);
+    reactor->Finish(api::ToGrpcStatus(created.status()));
+  });
+  return reactor;
 }
 
 grpc::ServerUnaryReactor* RegistryServiceImpl::GetPartnership(

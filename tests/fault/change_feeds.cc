@@ -12,6 +12,7 @@
 #include <set>
 #include <thread>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "accord/assessment/v1/assessment_service.grpc.pb.h"
 #include "accord/integrations/v1/integrations_service.grpc.pb.h"
@@ -170,6 +171,11 @@ class Flow {
   std::optional<std::string> Escalate(const std::string& id) {
     if (!Create(id)) return std::nullopt;
     const std::string parent = "/v1/partnerships/" + id;
+    if (!Call("POST", parent + "/screenings",
+              R"({"outcome":"IS_PARTNERSHIP","justification":"joint delivery"})", id + "-screen",
+              "feed-lead")) {
+      return std::nullopt;
+    }
     if (!Call("POST", parent + "/assessments", Answers({{4, 1}, {5, 1}, {6, 1}, {7, 1}}, false),
               id + "-limited", "feed-lead")) {
       return std::nullopt;
@@ -199,11 +205,13 @@ class Flow {
 }  // namespace
 
 void ChangeFeeds(Params& params, Figures& figures) {
-  const int64_t approvals = params.Int("approvals", 6, 60);
-  const int64_t escalations = params.Int("escalations", 4, 30);
+  const int64_t approvals = params.Int("approvals", 24, 240);
+  const int64_t escalations = params.Int("escalations", 12, 120);
   const int64_t workers = params.Int("workers", 3, 3);
-  const int64_t min_gap_ms = params.Int("min_gap_ms", 300, 200);
-  const int64_t max_gap_ms = params.Int("max_gap_ms", 1200, 800);
+  const int64_t min_gap_ms = params.Int("min_gap_ms", 100, 100);
+  const int64_t max_gap_ms = params.Int("max_gap_ms", 500, 500);
+  // The driver goes on killing (consumers catching up) until it has done this many.
+  const int64_t min_cycles = params.Int("min_cycles", 12, 300);
 
   FaultStack stack({});
   if (!stack.Start()) {
@@ -256,14 +264,15 @@ void ChangeFeeds(Params& params, Figures& figures) {
   });
   std::vector<std::string> targets = stack.names();
   std::map<std::string, int64_t> kills;
-  int64_t cycles = 0, failed_reopens = 0;
-  while (!done) {
+  int64_t cycles = 0, failed_reopens = 0, kills_during_flows = 0;
+  while (!done || cycles < min_cycles) {
     std::this_thread::sleep_for(std::chrono::milliseconds(Uniform(min_gap_ms, max_gap_ms)));
-    if (done) break;
+    if (done && cycles >= min_cycles) break;
     const std::string& target = targets[Uniform(0, targets.size() - 1)];
     stack.Kill(target);
     ++kills[target];
     ++cycles;
+    if (!done) ++kills_during_flows;
     if (!stack.StartProcess(target)) {
       ++failed_reopens;
       figures.Fail(absl::StrCat("restart of ", target, ": ", stack.error().substr(0, 400)));
@@ -284,14 +293,17 @@ void ChangeFeeds(Params& params, Figures& figures) {
   std::map<std::string, std::map<int64_t, int>> merged;  // service → sequence → times
   int64_t merged_changes = 0, out_of_order = 0;
   std::map<std::string, int> scheduled, offered;
+  std::map<std::string, std::string> schedule_events;  // partnership → its schedule events
   std::map<std::pair<std::string, int>, int> state_changes;  // (partnership, state) → times
-  auto converged_by = std::chrono::steady_clock::now() + std::chrono::seconds(90);
+  auto settle_start = std::chrono::steady_clock::now();
+  auto converged_by = settle_start + std::chrono::seconds(90);
   bool converged = false;
   while (!converged && std::chrono::steady_clock::now() < converged_by) {
     bool ok = true, one_ok;
     latest.clear();
     state_changes.clear();
     scheduled.clear();
+    schedule_events.clear();
     offered.clear();
     auto registry_events = ReadFeed(*registry_stub, &one_ok);
     ok &= one_ok;
@@ -313,7 +325,20 @@ void ChangeFeeds(Params& params, Figures& figures) {
     auto review_events = ReadFeed(*review_stub, &one_ok);
     ok &= one_ok;
     for (const auto& e : review_events) {
-      if (e.action() == "rescheduled") ++scheduled[e.resource_name()];
+      // The schedule is "partnerships/{id}/schedule".
+      std::string name = e.resource_name();
+      if (absl::EndsWith(name, "/schedule")) name.resize(name.size() - 9);
+      if (e.action() == "rescheduled") {
+        ++scheduled[name];
+        // What each schedule event said, to tell a re-applied event from a real change.
+        review::Schedule schedule;
+        e.resource().UnpackTo(&schedule);
+        std::string items;
+        for (const auto& item : schedule.items()) absl::StrAppend(&items, item.due_date(), " ");
+        absl::StrAppend(&schedule_events[name], "[seq ", e.sequence(), " state ",
+                        schedule.state(), " tier ", schedule.tier(), " approved ",
+                        schedule.approval_date(), " due ", items, "] ");
+      }
     }
     latest["review"] = review_events.empty() ? 0 : review_events.back().sequence();
 
@@ -359,6 +384,7 @@ void ChangeFeeds(Params& params, Figures& figures) {
     if (!converged) std::this_thread::sleep_for(std::chrono::milliseconds(500));
   }
 
+  figures.Set("seconds_until_consumers_caught_up", static_cast<int64_t>(SecondsSince(settle_start)));
   int64_t lost = 0, duplicates = 0, gaps = 0;
   for (const std::string& id : approved) {
     const std::string name = "partnerships/" + id;
@@ -377,7 +403,8 @@ void ChangeFeeds(Params& params, Figures& figures) {
     int times = scheduled[name];
     if (times != 1) {
       (times == 0 ? lost : duplicates) += times == 0 ? 1 : times - 1;
-      figures.Fail(absl::StrCat(name, " scheduled ", times, " times by the review service"));
+      figures.Fail(absl::StrCat(name, " scheduled ", times, " times by the review service: ",
+                                schedule_events[name]));
     }
   }
   for (const std::string& name : risks) {
@@ -407,6 +434,7 @@ void ChangeFeeds(Params& params, Figures& figures) {
     figures.Fail("not every flow finished");
   }
   figures.Set("kill_cycles", cycles);
+  figures.Set("kills_while_flows_ran", kills_during_flows);
   std::string per_target;
   for (const auto& [name, count] : kills) absl::StrAppend(&per_target, name, ":", count, " ");
   figures.Set("kills_per_process", per_target);

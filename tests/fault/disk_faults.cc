@@ -73,9 +73,9 @@ int64_t FillUp(const std::string& path) {
 }  // namespace
 
 void DiskFull(Params& params, Figures& figures) {
-  const int64_t megabytes = params.Int("tmpfs_mb", 48, 48);
+  const int64_t megabytes = params.Int("tmpfs_mb", 16, 16);
   const int64_t before = params.Int("writes_before_full", 50, 200);
-  const int64_t max_writes = params.Int("max_writes_while_full", 3000, 3000);
+  const int64_t max_writes = params.Int("max_writes_while_full", 20000, 20000);
 
   testing::TempDir mount_parent;
   Mount mount(mount_parent.path() + "/disk");
@@ -198,6 +198,20 @@ void DiskFull(Params& params, Figures& figures) {
   figures.Set("lost", lost);
   if (lost_while_full > 0) figures.Fail("acknowledged records unreadable while the disk was full");
   if (!resumed_after_restart) figures.Fail("writes did not resume when space returned");
+  if (!still_running) {
+    // Debian's librocksdb is built with assertions: after the WAL write fails with ENOSPC
+    // RocksDB asserts (writable_file_writer.h, "sync_without_flush_called_") and the process
+    // aborts. Nothing acknowledged is lost and a restart recovers, but that is a crash, not
+    // a clean error; the fix belongs in common/storage (refuse writes before the disk is full).
+    std::string log = testing::Tail(stack.log_path("registry"), 1 << 20);
+    size_t at = log.find("Assertion");
+    if (at == std::string::npos) at = log.find("\"fatal\"");
+    std::string why = at == std::string::npos
+                          ? "no reason in its log"
+                          : log.substr(log.rfind('\n', at) + 1, 300);
+    figures.Fail("the register died when the disk filled up: " +
+                 why.substr(0, why.find('\n')));
+  }
   if (!resumed_without_restart) {
     figures.Note("writes resumed only after a restart of the register");
   }
@@ -216,11 +230,16 @@ class Register {
     std::string port_file = dir_ + "/registry.port";
     std::filesystem::remove(port_file);
     process_ = std::make_unique<testing::Process>(
-        ACCORD_REGISTRY_BIN,
+        BinaryPath("registry"),
         std::vector<std::string>{"--data_dir=" + dir_ + "/registry", "--grpc_port=0",
                                  "--metrics_port=-1", "--port_file=" + port_file},
         log());
-    int port = testing::WaitForPortFile(port_file, timeout_ms);
+    // A register that refuses to start exits: stop waiting then.
+    int port = 0;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    while (port == 0 && process_->running() && std::chrono::steady_clock::now() < deadline) {
+      port = testing::WaitForPortFile(port_file, 100);
+    }
     if (port == 0) return false;
     stub_ = registry::RegistryService::NewStub(grpc::CreateChannel(
         absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));

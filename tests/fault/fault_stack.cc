@@ -1,6 +1,7 @@
 #include "tests/fault/fault_stack.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
@@ -20,11 +21,19 @@ const std::map<std::string, const char*>& Binaries() {
   static const auto* binaries = new std::map<std::string, const char*>{
       {"registry", ACCORD_REGISTRY_BIN},         {"assessment", ACCORD_ASSESSMENT_BIN},
       {"risk", ACCORD_RISK_BIN},                 {"review", ACCORD_REVIEW_BIN},
-      {"integrations", ACCORD_INTEGRATIONS_BIN}, {"gateway", ACCORD_GATEWAY_BIN}};
+      {"integrations", ACCORD_INTEGRATIONS_BIN}, {"gateway", ACCORD_GATEWAY_BIN},
+      {"admin", ACCORD_ADMIN_BIN}};
   return *binaries;
 }
 
 }  // namespace
+
+std::string BinaryPath(const std::string& name) {
+  const char* built = Binaries().at(name);
+  const char* dir = std::getenv("ACCORD_FAULT_BIN_DIR");
+  if (dir == nullptr || *dir == 0) return built;
+  return (std::filesystem::path(dir) / std::filesystem::path(built).filename()).string();
+}
 
 FaultStack::FaultStack(Options options) : options_(std::move(options)) {
   names_ = {"registry", "assessment", "risk"};
@@ -35,6 +44,19 @@ FaultStack::FaultStack(Options options) : options_(std::move(options)) {
 
 FaultStack::~FaultStack() {
   for (auto& [name, process] : processes_) process.reset();
+  // ACCORD_FAULT_LOGS=<folder> keeps every process's log after the run (the store is not).
+  if (const char* keep = std::getenv("ACCORD_FAULT_LOGS"); keep != nullptr && *keep != 0) {
+    std::error_code ec;
+    std::filesystem::create_directories(keep, ec);
+    std::string run = std::filesystem::path(root()).filename().string();
+    for (const auto& entry : std::filesystem::directory_iterator(root(), ec)) {
+      if (entry.path().extension() != ".log") continue;
+      std::filesystem::copy_file(entry.path(),
+                                 std::filesystem::path(keep) /
+                                     (run + "-" + entry.path().filename().string()),
+                                 std::filesystem::copy_options::overwrite_existing, ec);
+    }
+  }
 }
 
 std::vector<std::string> FaultStack::services() const {
@@ -112,7 +134,7 @@ bool FaultStack::StartProcess(const std::string& name, int timeout_ms) {
   std::filesystem::remove(port_file);
   if (name == "gateway") std::filesystem::remove(d + "/http.port");
   processes_[name] =
-      std::make_unique<testing::Process>(Binaries().at(name), ArgsFor(name), log_path(name));
+      std::make_unique<testing::Process>(BinaryPath(name), ArgsFor(name), log_path(name));
   int port = testing::WaitForPortFile(port_file, timeout_ms);
   if (name == "gateway" && port != 0) {
     http_port_ = testing::WaitForPortFile(d + "/http.port", timeout_ms);
@@ -177,7 +199,7 @@ std::map<std::string, std::string> FaultStack::Auth() const {
 }
 
 std::string FaultStack::Admin(const std::string& args) const {
-  std::string command = absl::StrCat(ACCORD_ADMIN_BIN, " --admin_address=unix:", root(),
+  std::string command = absl::StrCat(BinaryPath("admin"), " --admin_address=unix:", root(),
                                      "/admin.sock ", args, " 2>>", root(), "/admin.log");
   FILE* pipe = popen(command.c_str(), "r");
   if (pipe == nullptr) return "";

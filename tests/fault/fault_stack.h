@@ -84,6 +84,11 @@ class FaultStack {
   std::string error_;
 };
 
+// The binary of a process ("registry", ..., "gateway", "admin"): the one the build made, or
+// the same file name under $ACCORD_FAULT_BIN_DIR when set (run.sh copies the binaries there
+// so that a rebuild during a long run does not pull them away).
+std::string BinaryPath(const std::string& name);
+
 // The scopes of a key that may do everything the fault suite does.
 extern const char kAllScopes[];
 

@@ -56,7 +56,7 @@ void GracefulShutdown(Params& params, Figures& figures) {
     });
   }
   int64_t max_exit_ms = 0, slow_exits = 0, bad_exit_codes = 0, failed_restarts = 0;
-  std::map<std::string, int64_t> stops;
+  std::map<std::string, int64_t> stops, max_exit_by_target;
   for (int64_t cycle = 0; cycle < cycles; ++cycle) {
     std::this_thread::sleep_for(std::chrono::milliseconds(load_ms));
     std::string target = cycle % 2 == 0 ? "registry" : "gateway";
@@ -65,6 +65,7 @@ void GracefulShutdown(Params& params, Figures& figures) {
     int code = stack.Terminate(target, static_cast<int>(grace_ms + 10000));
     int64_t exit_ms = static_cast<int64_t>(SecondsSince(begin) * 1000);
     max_exit_ms = std::max(max_exit_ms, exit_ms);
+    max_exit_by_target[target] = std::max(max_exit_by_target[target], exit_ms);
     if (code != 0) {
       ++bad_exit_codes;
       figures.Fail(absl::StrCat(target, " exited with ", code, " on SIGTERM; log ends: ",
@@ -134,6 +135,9 @@ void GracefulShutdown(Params& params, Figures& figures) {
   figures.Set("lost", lost);
   figures.Set("grace_ms", grace_ms);
   figures.Set("max_exit_ms", max_exit_ms);
+  std::string exits;
+  for (const auto& [name, ms] : max_exit_by_target) absl::StrAppend(&exits, name, ":", ms, " ");
+  figures.Set("max_exit_ms_per_process", exits);
   figures.Set("exits_over_grace", slow_exits);
   figures.Set("nonzero_exit_codes", bad_exit_codes);
   figures.Set("failed_restarts", failed_restarts);

@@ -26,8 +26,8 @@ void IdempotentReplays(Params& params, Figures& figures) {
   const int64_t keys = params.Int("keys", 400, 2000);
   const int64_t sends = params.Int("sends_per_key", 5, 5);
   const int64_t workers = params.Int("workers", 4, 4);
-  const int64_t min_gap_ms = params.Int("min_gap_ms", 300, 300);
-  const int64_t max_gap_ms = params.Int("max_gap_ms", 900, 900);
+  const int64_t min_gap_ms = params.Int("min_gap_ms", 100, 100);
+  const int64_t max_gap_ms = params.Int("max_gap_ms", 500, 500);
 
   FaultStack stack({.review = false, .integrations = false});
   if (!stack.Start()) {

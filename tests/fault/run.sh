@@ -8,7 +8,8 @@
 #   tests/fault/run.sh crash_durability --cycles=50    # a parameter overridden
 #
 # Environment: ACCORD_BUILD_DIR (default build/), ACCORD_FAULT_OUT (where each scenario's
-# output is kept, default <build>/fault-out), ACCORD_FAULT_NO_BUILD=1 to skip the build step.
+# output is kept, default <build>/fault-out), ACCORD_FAULT_NO_BUILD=1 to skip the build step,
+# ACCORD_FAULT_LOGS=<folder> to keep every process's log.
 # Exit 0 when every scenario passed or was skipped (exit 77: the machine cannot do it), 1
 # otherwise.
 set -uo pipefail
@@ -35,8 +36,18 @@ if [ "${ACCORD_FAULT_NO_BUILD:-0}" != 1 ]; then
   flock "${TMPDIR:-/tmp}/accord-build.lock" cmake --build "$build" --target accord-fault \
     || { echo "building accord-fault failed" >&2; exit 1; }
 fi
-runner="$build/tests/fault/accord-fault"
 mkdir -p "$out"
+# A private copy of the binaries: a rebuild during a long run must not pull them away.
+bin="$out/bin"
+rm -rf "$bin" && mkdir -p "$bin"
+for b in services/registry/accord-registry services/assessment/accord-assessment \
+         services/risk/accord-risk services/review/accord-review \
+         services/integrations/accord-integrations gateway/accord-gateway gateway/accord-admin \
+         tests/fault/accord-fault; do
+  cp "$build/$b" "$bin/" || { echo "missing $build/$b; build first" >&2; exit 1; }
+done
+export ACCORD_FAULT_BIN_DIR="$bin"
+runner="$bin/accord-fault"
 failed=()
 summary=()
 for s in "${scenarios[@]}"; do

@@ -172,7 +172,8 @@ void SecurityChecks(Params& params, Figures& figures) {
   // Traffic: a webhook subscription, writes it delivers, calls with good and bad keys.
   testing::HttpResponse subscribed = RestWithRetry(
       port, "POST", "/v1/subscriptions",
-      absl::StrCat(R"({"targetUrl":"http://127.0.0.1:)", receiver.port(), R"(/hook"})"),
+      absl::StrCat(R"({"clientSystem":"fault-suite","targetUrl":"http://127.0.0.1:)",
+                   receiver.port(), R"(/hook"})"),
       stack.Auth(), std::chrono::seconds(20));
   integrations::v1::Subscription subscription;
   if (subscribed.status != 200 || !FromJson(subscribed.body, &subscription) ||
@@ -200,11 +201,9 @@ void SecurityChecks(Params& params, Figures& figures) {
   // --- errors_leak_nothing -------------------------------------------------------------
   int64_t errors_checked = 0, errors_leaking = 0;
   auto check_error = [&](const std::string& what, int status, const std::string& body) {
+    // With one backend down, calls served by the others succeed: nothing to check there.
+    if (status == 200) return;
     ++errors_checked;
-    if (status == 200) {
-      figures.Note(what + " unexpectedly succeeded");
-      return;
-    }
     if (std::string leak = LeakedInternals(body, secrets); !leak.empty()) {
       ++errors_leaking;
       figures.Fail(absl::StrCat("error of '", what, "' shows '", leak, "': ",
@@ -218,6 +217,7 @@ void SecurityChecks(Params& params, Figures& figures) {
     check_error(what, answer.status, answer.body);
   };
   auto auth = stack.Auth();
+  int64_t recovery_ms = 0;
   rest_error("unknown partnership", "GET", "/v1/partnerships/no-such-one", "", auth);
   rest_error("bad filter", "GET", "/v1/partnerships?filter=state%20%3D%3D%20(", "", auth);
   rest_error("bad page token", "GET", "/v1/partnerships?pageToken=AAAA%2F%2F..", "", auth);
@@ -273,7 +273,21 @@ void SecurityChecks(Params& params, Figures& figures) {
     grpc::Status status = stub->GetPartnership(&ctx, get, &p);
     check_error(down + " down: gRPC read", status.ok() ? 200 : 500, status.error_message());
     if (!stack.StartProcess(down)) figures.Fail("restart of " + down + ": " + stack.error());
+    // Wait until the gateway reaches it again, so the next case has only its own backend down.
+    const std::map<std::string, std::string> probe = {
+        {"registry", "/v1/partnerships/sec-1"}, {"assessment", "/v1/protocols"},
+        {"risk", "/v1/partnerships/sec-1/risks"}, {"review", "/v1/partnerships/sec-1/schedule"},
+        {"integrations", "/v1/changes?pageSize=1"}};
+    auto begin = std::chrono::steady_clock::now();
+    testing::HttpResponse healed;
+    do {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      healed = testing::HttpCall(port, "GET", probe.at(down), "", auth);
+    } while (healed.status != 200 && SecondsSince(begin) < 30);
+    if (healed.status != 200) figures.Fail("the gateway did not reach " + down + " again");
+    recovery_ms = std::max(recovery_ms, static_cast<int64_t>(SecondsSince(begin) * 1000));
   }
+  figures.Set("max_ms_until_gateway_reaches_restarted_backend", recovery_ms);
   {
     auto stub = registry::RegistryService::NewStub(grpc::CreateChannel(
         absl::StrCat("127.0.0.1:", stack.port("gateway")), grpc::InsecureChannelCredentials()));
@@ -368,9 +382,10 @@ void SecurityChecks(Params& params, Figures& figures) {
     figures.Set("admin_socket_owner_only", private_socket ? "yes" : "no");
     if (!private_socket) figures.Fail("the admin socket is open to other users");
   }
-  for (const std::string& path : std::vector<std::string>{"/v1/apiKeys", "/v1/keys", "/admin", "/v1/admin/keys",
-                                  "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
-                                  "/accord.gateway.v1.AdminService/ListApiKeys"}) {
+  for (const std::string& path : std::vector<std::string>{
+           "/v1/apiKeys", "/v1/keys", "/admin", "/v1/admin/keys",
+           "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
+           "/accord.gateway.v1.AdminService/ListApiKeys"}) {
     testing::HttpResponse answer = testing::HttpCall(port, "GET", path, "", stack.Auth());
     testing::HttpResponse posted = testing::HttpCall(port, "POST", path, "{}", stack.Auth());
     if (answer.status == 200 || posted.status == 200) {

@@ -3,10 +3,14 @@
 #include "common/api/errors.h"
 #include "gmock/gmock.h"
 #include "google/rpc/error_details.pb.h"
+#include "google/rpc/error_info.pb.h"
 #include "gtest/gtest.h"
 
 namespace accord::gateway {
 namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
 
 TEST(HttpStatusForGrpcCode, FollowsTheGoogleApiMapping) {
   using grpc::StatusCode;
@@ -55,11 +59,35 @@ TEST(HttpErrorFromGrpc, BackendDetailsBecomeTheAip193Shape) {
 }
 
 TEST(HttpErrorFromGrpc, StatusWithoutDetailsKeepsCodeAndMessage) {
-  HttpError error = HttpErrorFromGrpc(
-      grpc::Status(grpc::StatusCode::UNAVAILABLE, "failed to connect to all addresses"));
+  HttpError error =
+      HttpErrorFromGrpc(grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, "not yet"));
+  EXPECT_EQ(error.http_status, 400);
+  EXPECT_EQ(error.json, R"({"error":{"code":400,"message":"not yet",)"
+                        R"("status":"FAILED_PRECONDITION"}})");
+}
+
+// Transport and storage texts name peers' addresses and file paths: a client sees a fixed
+// message for server-side failures (tests/fault security check).
+TEST(HttpErrorFromGrpc, ServerSideFailuresHideTheBackendsMessage) {
+  HttpError error = HttpErrorFromGrpc(grpc::Status(
+      grpc::StatusCode::UNAVAILABLE,
+      "failed to connect to all addresses; last error: UNKNOWN: ipv4:127.0.0.1:39849: "
+      "Failed to connect to remote host: Connection refused"));
   EXPECT_EQ(error.http_status, 503);
-  EXPECT_EQ(error.json, R"({"error":{"code":503,"message":"failed to connect to all addresses",)"
-                        R"("status":"UNAVAILABLE"}})");
+  EXPECT_EQ(error.json, R"({"error":{"code":503,"message":"the service is unavailable; )"
+                        R"(retry with backoff","status":"UNAVAILABLE"}})");
+  google::rpc::Status with_details;
+  with_details.set_code(static_cast<int>(grpc::StatusCode::INTERNAL));
+  with_details.set_message("put: IO error: No space left on device: /data/registry/000012.log");
+  google::rpc::ErrorInfo info;
+  info.set_reason("STORAGE_FAILED");
+  with_details.add_details()->PackFrom(info);
+  HttpError internal = HttpErrorFromGrpc(grpc::Status(
+      grpc::StatusCode::INTERNAL, with_details.message(), with_details.SerializeAsString()));
+  EXPECT_EQ(internal.http_status, 500);
+  EXPECT_THAT(internal.json, Not(HasSubstr("No space")));
+  EXPECT_THAT(internal.json, Not(HasSubstr("/data/")));
+  EXPECT_THAT(internal.json, HasSubstr("STORAGE_FAILED"));
 }
 
 TEST(HttpErrorFromGrpc, UnparsableDetailsFallBackToTheTrailerStatus) {

@@ -140,14 +140,24 @@ bool RefreshSchedule(Tracked& record, const Protocol* protocol, absl::CivilDay e
     item.set_partnership(record.name());
     item.set_display_name(record.display_name());
   }
-  bool changed = current.size() != next.size();
-  for (size_t i = 0; !changed && i < next.size(); ++i) {
-    changed = !MessageDifferencer::Equals(current[i], next[i]);
+  // Items carry the partnership's display name for listings; a new name (the register's
+  // record arriving after the assessment's approval, or a rename) is kept, but it moves no
+  // date, so it is not a reschedule (tests/fault change_feeds found one event per approval
+  // turning into two when the register's feed ran behind the assessment's).
+  auto without_name = [](v1::DueItem item) {
+    item.clear_display_name();
+    return item;
+  };
+  bool rescheduled = current.size() != next.size();
+  bool renamed = false;
+  for (size_t i = 0; !rescheduled && i < next.size(); ++i) {
+    rescheduled = !MessageDifferencer::Equals(without_name(current[i]), without_name(next[i]));
+    renamed = renamed || current[i].display_name() != next[i].display_name();
   }
-  if (!changed) return false;
+  if (!rescheduled && !renamed) return false;
   record.clear_items();
   for (auto& item : next) *record.add_items() = std::move(item);
-  return true;
+  return rescheduled;
 }
 
 }  // namespace accord::review

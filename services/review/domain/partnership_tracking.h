@@ -30,7 +30,8 @@ bool Schedulable(const Tracked& record);
 
 // Brings record.items in line with the record and `protocol` (null when the protocol
 // version is not known yet: no schedule); `effective` is the day of the change. Returns
-// true when the items changed.
+// true when a due date changed (an item added, moved or removed); a new display name is
+// copied into the items but returns false.
 bool RefreshSchedule(Tracked& record, const Protocol* protocol, absl::CivilDay effective);
 
 }  // namespace accord::review
