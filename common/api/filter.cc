@@ -106,6 +106,16 @@ absl::StatusOr<std::string> Canonical(const Token& token, const std::string& fie
 
 }  // namespace
 
+std::string QuoteFilterString(absl::string_view value) {
+  std::string out = "\"";
+  for (char c : value) {
+    if (c == '"' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  out.push_back('"');
+  return out;
+}
+
 std::string OrderedTimestamp(int64_t unix_micros) {
   if (unix_micros < 0) unix_micros = 0;
   return absl::StrFormat("%020d", unix_micros);

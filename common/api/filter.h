@@ -46,6 +46,10 @@ struct Filter {
 
 absl::StatusOr<Filter> ParseFilter(absl::string_view text, const FilterSchema& schema);
 
+// `value` as a double-quoted string literal of the filter language (quotes and backslashes
+// escaped), ready to put after an operator: ParseFilter reads it back as `value`.
+std::string QuoteFilterString(absl::string_view value);
+
 // A timestamp as a fixed-width decimal of microseconds since 1970 (years 1970 to 2286), so
 // that string order is time order. Used by filters and index keys alike.
 std::string OrderedTimestamp(int64_t unix_micros);

@@ -6,6 +6,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/api/filter.h"
 #include "gateway/web/html.h"
 
 namespace accord::gateway::web {
@@ -26,17 +27,6 @@ PageFrame PublicFrame(std::string title, std::string current) {
                {"/keeper", "Register keeper"}};
   frame.current = std::move(current);
   return frame;
-}
-
-// Escapes a value for a double-quoted string of the register's filter language.
-std::string FilterString(absl::string_view value) {
-  std::string out = "\"";
-  for (char c : value) {
-    if (c == '"' || c == '\\') out.push_back('\\');
-    out.push_back(c);
-  }
-  out.push_back('"');
-  return out;
 }
 
 bool IsStateName(absl::string_view name) {
@@ -136,7 +126,7 @@ std::string RegisterFilter(const RegisterQuery& query) {
   if (!query.status.empty()) parts.push_back(absl::StrCat("state = ", query.status));
   if (!query.tier.empty()) parts.push_back(absl::StrCat("tier = ", query.tier));
   if (!query.lead.empty())
-    parts.push_back(absl::StrCat("lead_service = ", FilterString(query.lead)));
+    parts.push_back(absl::StrCat("lead_service = ", api::QuoteFilterString(query.lead)));
   return absl::StrJoin(parts, " AND ");
 }
 

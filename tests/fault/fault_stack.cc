@@ -201,12 +201,8 @@ std::map<std::string, std::string> FaultStack::Auth() const {
 std::string FaultStack::Admin(const std::string& args) const {
   std::string command = absl::StrCat(BinaryPath("admin"), " --admin_address=unix:", root(),
                                      "/admin.sock ", args, " 2>>", root(), "/admin.log");
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return "";
-  std::string out;
-  char buffer[4096];
-  while (size_t n = fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
-  return pclose(pipe) == 0 ? out : "";
+  testing::CommandResult run = testing::RunCommand(command);
+  return run.code == 0 ? run.out : "";
 }
 
 std::string FaultStack::CreateKey(const std::string& client, const std::string& scopes,

@@ -33,15 +33,6 @@ const char* OpText(FilterOp op) {
   return "?";
 }
 
-std::string Quoted(absl::string_view value) {
-  std::string out = "\"";
-  for (char c : value) {
-    if (c == '"' || c == '\\') out.push_back('\\');
-    out.push_back(c);
-  }
-  out.push_back('"');
-  return out;
-}
 
 }  // namespace
 
@@ -78,7 +69,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     if (spec->second.type != FilterFieldSpec::Type::kTimestamp) {
       if (!printed.empty()) printed += " AND ";
-      absl::StrAppend(&printed, c.field, " ", OpText(c.op), " ", Quoted(c.value));
+      absl::StrAppend(&printed, c.field, " ", OpText(c.op), " ",
+                      accord::api::QuoteFilterString(c.value));
     }
     if (c.op != FilterOp::kEqual || !record.emplace(c.field, c.value).second) {
       all_equal_distinct = false;

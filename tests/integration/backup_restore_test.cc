@@ -1,8 +1,6 @@
 // Backups and restore with accordctl against real processes: the restore drill (write, back
 // up, write more, restore: exactly the backed-up records are there), the refusals that keep
 // a restore from doing harm, and accordctl's stack-wide commands through a whole stack.
-#include <sys/wait.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -27,21 +25,10 @@ namespace v1 = accord::registry::v1;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-struct Result {
-  int code = -1;
-  std::string out;  // stdout and stderr
-};
+using Result = CommandResult;
 
 Result Accordctl(const std::string& args) {
-  std::string command = absl::StrCat(ACCORDCTL_BIN, " ", args, " 2>&1");
-  FILE* pipe = popen(command.c_str(), "r");
-  Result run;
-  if (pipe == nullptr) return run;
-  char buffer[4096];
-  while (size_t n = fread(buffer, 1, sizeof buffer, pipe)) run.out.append(buffer, n);
-  int status = pclose(pipe);
-  run.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
+  return RunCommand(absl::StrCat(ACCORDCTL_BIN, " ", args, " 2>&1"));
 }
 
 class Registry {

@@ -36,6 +36,13 @@ class Process {
 // Waits up to `timeout_ms` for `path` to hold a port number; 0 on time-out.
 int WaitForPortFile(const std::string& path, int timeout_ms = 20000);
 
+// What a shell command printed on stdout, and its exit code (-1 when it did not exit).
+struct CommandResult {
+  int code = -1;
+  std::string out;
+};
+CommandResult RunCommand(const std::string& command);
+
 // The last `bytes` of a log file, for failure messages.
 std::string Tail(const std::string& path, size_t bytes = 2000);
 

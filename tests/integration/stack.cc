@@ -136,12 +136,8 @@ Stack::Stack(Options options) {
 std::string Stack::Admin(const std::string& args) const {
   std::string command = absl::StrCat(ACCORD_ADMIN_BIN, " --admin_address=unix:", dir_.path(),
                                      "/admin.sock ", args, " 2>>", dir_.path(), "/admin.log");
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return "";
-  std::string out;
-  char buffer[4096];
-  while (size_t n = fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
-  return pclose(pipe) == 0 ? out : "";
+  CommandResult run = RunCommand(command);
+  return run.code == 0 ? run.out : "";
 }
 
 std::string Stack::CreateKey(const std::string& client, const std::string& scopes,
