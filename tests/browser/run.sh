@@ -35,26 +35,12 @@ if [ ! -d "$npm_dir/node_modules/playwright-core" ]; then
     >"$work/npm.log" 2>&1 || skip "npm could not install playwright-core (see $work/npm.log)"
 fi
 
-rm -rf "$work/stack"
-ACCORD_BUILD_DIR="$build" ACCORD_DATA_DIR="$work/stack" ACCORD_HTTP_PORT=0 \
-  ACCORD_GATEWAY_GRPC_PORT=0 bash "$here/../../scripts/run-stack.sh" >"$work/stack.log" 2>&1 &
-pid=$!
-trap 'kill -TERM $pid 2>/dev/null; wait $pid 2>/dev/null || true' EXIT
-for _ in $(seq 1 300); do
-  [ -e "$work/stack/run/ready" ] && break
-  kill -0 $pid 2>/dev/null || { echo "the stack exited"; cat "$work/stack.log"; exit 1; }
-  sleep 0.1
-done
-[ -e "$work/stack/run/ready" ] || { echo "the stack did not start"; cat "$work/stack.log"; exit 1; }
-base="http://127.0.0.1:$(cat "$work/stack/run/gateway-http.port")"
-for _ in $(seq 1 100); do
-  [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/readyz")" = 200 ] && break
-  sleep 0.1
-done
+# shellcheck source=tests/lib/start_stack.sh
+source "$here/../lib/start_stack.sh"
+start_stack "$build" "$work/stack"
 
 # The keeper's own key: reads only, may name an officer (accord-admin, as an operator would).
 admin_sock="$work/stack/gateway/admin.sock"  # the gateway's default: <data_dir>/admin.sock
-[ -S "$admin_sock" ] || admin_sock="$work/stack/run/admin.sock"
 keeper_key=$("$build/gateway/accord-admin" --admin_address="unix:$admin_sock" \
   keys create --client keeper-dashboard --acts-for-officers --scopes reviews:read,risks:read |
   tail -n 1)

@@ -11,7 +11,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 build=$(realpath "$1")
 work=$(realpath -m "$2")
 mkdir -p "$work"
-rm -rf "$work/stack" "$work/collection.json"
+rm -rf "$work/collection.json"
 
 npm_bin="$work/npm/node_modules/.bin"
 if [ ! -x "$npm_bin/portman" ] || [ ! -x "$npm_bin/newman" ]; then
@@ -19,21 +19,9 @@ if [ ! -x "$npm_bin/portman" ] || [ ! -x "$npm_bin/newman" ]; then
     @apideck/portman@1 newman@6 tslib >/dev/null
 fi
 
-ACCORD_BUILD_DIR="$build" ACCORD_DATA_DIR="$work/stack" ACCORD_HTTP_PORT=0 \
-  ACCORD_GATEWAY_GRPC_PORT=0 bash "$here/../../scripts/run-stack.sh" >"$work/stack.log" 2>&1 &
-pid=$!
-trap 'kill -TERM $pid 2>/dev/null; wait $pid 2>/dev/null || true' EXIT
-for _ in $(seq 1 300); do
-  [ -e "$work/stack/run/ready" ] && break
-  kill -0 $pid 2>/dev/null || { echo "the stack exited"; cat "$work/stack.log"; exit 1; }
-  sleep 0.1
-done
-[ -e "$work/stack/run/ready" ] || { echo "the stack did not start"; cat "$work/stack.log"; exit 1; }
-base="http://127.0.0.1:$(cat "$work/stack/run/gateway-http.port")"
-for _ in $(seq 1 100); do
-  [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/readyz")" = 200 ] && break
-  sleep 0.1
-done
+# shellcheck source=tests/lib/start_stack.sh
+source "$here/../lib/start_stack.sh"
+start_stack "$build" "$work/stack"
 
 curl -sf "$base/openapi.json" -o "$work/openapi.json"
 "$npm_bin/portman" --local "$work/openapi.json" --baseUrl "$base" \
