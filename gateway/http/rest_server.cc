@@ -37,11 +37,19 @@ class Session;
 struct RestServer::Impl {
   RestServerOptions options;
   const RestHandler* handler = nullptr;
+  // Connections not yet finished: a session counts until its last handler has run, so
+  // Shutdown knows when every request it read has been answered.
+  // Declared before the io_context: sessions still queued there are destroyed with it.
+  std::atomic<int> open_sessions{0};
+  std::atomic<int> busy_sessions{0};  // sessions with a request read but not yet answered
   net::io_context ioc;
+  // Keeps the I/O threads running while requests wait on backends with no socket
+  // operation pending (after the acceptor closes, say): their answers are posted later.
+  // Shutdown ends it with ioc.stop().
+  net::executor_work_guard<net::io_context::executor_type> work = net::make_work_guard(ioc);
   tcp::acceptor acceptor{ioc};
   std::vector<std::thread> threads;
   std::atomic<bool> draining{false};
-  std::atomic<int> in_flight{0};  // requests read but not yet answered
   // Handle() calls whose answer has not been posted yet. Shutdown waits for them so that
   // no backend completion posts to a destroyed io_context.
   std::atomic<int> answers_pending{0};
@@ -62,17 +70,23 @@ namespace {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, RestServer::Impl* server)
-      : stream_(std::move(socket)), server_(server) {}
+      : stream_(std::move(socket)), server_(server) {
+    ++server_->open_sessions;
+  }
+  ~Session() { --server_->open_sessions; }
 
   void Start() {
     net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->ReadHeader(); });
   }
 
-  // Closes the connection unless a request is being handled; that one closes after its
-  // answer because the server is draining.
-  void CloseIfIdle() {
+  // Ends the connection once it has nothing left to answer. An idle connection's pending
+  // read is cancelled rather than its socket closed: a request whose bytes were read in
+  // full just before (its handler already queued) is still answered, one not yet read is
+  // never started. A busy connection closes after its answer because the server is
+  // draining.
+  void Drain() {
     net::post(stream_.get_executor(), [self = shared_from_this()] {
-      if (!self->busy_) self->Close();
+      if (!self->busy_) self->stream_.cancel();
     });
   }
 
@@ -95,9 +109,10 @@ class Session : public std::enable_shared_from_this<Session> {
   void OnHeader(beast::error_code ec) {
     // Beast checks Content-Length against the body limit as soon as the header is in.
     bool too_large = ec == http::error::body_limit;
-    if (ec && !too_large) return Close();  // end of stream, timeout, malformed header
+    // End of stream, timeout, malformed header, or cancelled by Drain().
+    if (ec && !too_large) return Close();
     busy_ = true;
-    ++server_->in_flight;
+    ++server_->busy_sessions;
     if (too_large) return RefuseTooLarge();
     const auto& header = parser_->get();
     stream_.expires_after(kIoTimeout);
@@ -186,7 +201,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void OnWritten(beast::error_code ec, bool keep_alive) {
     busy_ = false;
-    --server_->in_flight;
+    --server_->busy_sessions;
     if (ec || !keep_alive) return Close();
     ReadHeader();
   }
@@ -194,7 +209,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // The request was started but cannot be answered (the client went away).
   void Abandon() {
     busy_ = false;
-    --server_->in_flight;
+    --server_->busy_sessions;
     Close();
   }
 
@@ -288,15 +303,18 @@ void RestServer::Shutdown(absl::Duration grace) {
     beast::error_code ignored;
     impl->acceptor.close(ignored);
   });
-  for (const auto& session : impl_->LiveSessions()) session->CloseIfIdle();
+  for (const auto& session : impl_->LiveSessions()) session->Drain();
 
+  // Waiting for the connections (not for a count of requests) closes the gap between a
+  // request's bytes arriving and its handler running: that handler holds its session.
   absl::Time deadline = absl::Now() + grace;
-  while (impl_->in_flight.load() > 0 && absl::Now() < deadline) {
-    absl::SleepFor(absl::Milliseconds(10));
+  while (impl_->open_sessions.load() > 0 && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(5));
   }
-  if (int left = impl_->in_flight.load(); left > 0) {
-    telemetry::Log("warn", "http requests cut off at the end of the grace period",
-                   {{"requests", std::to_string(left)}});
+  if (int left = impl_->open_sessions.load(); left > 0) {
+    telemetry::Log("warn", "http connections cut off at the end of the grace period",
+                   {{"connections", std::to_string(left)},
+                    {"requests", std::to_string(impl_->busy_sessions.load())}});
   }
   for (const auto& session : impl_->LiveSessions()) session->CloseNow();
   impl_->ioc.stop();

@@ -32,8 +32,8 @@ class RestServer {
 
   int port() const;
 
-  // Stops accepting and closes idle connections; requests already being handled finish
-  // (their connections close after the answer) for up to `grace`, then everything is
+  // Stops accepting and ends idle connections; every request already read is answered
+  // (its connection closes after the answer) for up to `grace`, then everything is
   // closed and the threads joined. Call from one thread, once or more.
   void Shutdown(absl::Duration grace);
 

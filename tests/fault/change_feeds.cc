@@ -7,7 +7,9 @@
 //   - the review service scheduled each approved partnership exactly once;
 //   - the risk service offered each risk of a Major partnership for escalation exactly once;
 //   - the integrations service's merged feed holds each service's events 1..N, each once,
-//     in order.
+//     in order;
+//   - a webhook subscription's receiver got every change after its start, each under one
+//     delivery id (a redelivery after a crash repeats the id and body), none dead-lettered.
 #include <optional>
 #include <set>
 #include <thread>
@@ -202,6 +204,101 @@ class Flow {
   const std::atomic<bool>* abandon_;
 };
 
+// Every change of the merged feed after the subscription's start reached the receiver
+// (at least once: a redelivery after a crash carries the same Accord-Delivery id and the
+// same body, so the receiver applies it once), nothing else did, and nothing was
+// dead-lettered.
+void CheckWebhookDeliveries(integrations::IntegrationsService::Stub& stub,
+                            const integrations::Subscription& subscription,
+                            const WebhookReceiver& receiver, Figures& figures) {
+  std::set<std::pair<std::string, int64_t>> expected;
+  std::string cursor = subscription.start_cursor();
+  while (true) {
+    integrations::ListChangesRequest request;
+    request.set_cursor(cursor);
+    request.set_page_size(500);
+    integrations::ListChangesResponse response;
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    if (!stub.ListChanges(&ctx, request, &response).ok()) {
+      figures.Fail("cannot read the merged feed for the webhook check");
+      return;
+    }
+    if (response.changes().empty()) break;
+    for (const auto& c : response.changes()) {
+      expected.insert({c.event().service(), c.event().sequence()});
+    }
+    cursor = response.next_cursor();
+  }
+  std::map<std::string, std::string> body_of;  // delivery id → first body
+  std::map<std::pair<std::string, int64_t>, std::set<std::string>> ids_of;  // change → ids
+  int64_t deliveries = 0, changed_on_redelivery = 0, unreadable = 0;
+  auto collect = [&] {
+    body_of.clear();
+    ids_of.clear();
+    changed_on_redelivery = unreadable = 0;
+    std::vector<WebhookReceiver::Delivery> all = receiver.deliveries();
+    deliveries = static_cast<int64_t>(all.size());
+    for (const auto& d : all) {
+      integrations::FeedChange change;
+      if (d.id.empty() || !FromJson(d.body, &change)) {
+        ++unreadable;
+        continue;
+      }
+      auto [it, first] = body_of.emplace(d.id, d.body);
+      if (!first && it->second != d.body) ++changed_on_redelivery;
+      ids_of[{change.event().service(), change.event().sequence()}].insert(d.id);
+    }
+  };
+  auto begin = std::chrono::steady_clock::now();
+  auto all_delivered = [&] {
+    for (const auto& change : expected) {
+      if (!ids_of.count(change)) return false;
+    }
+    return true;
+  };
+  for (collect(); !all_delivered() && SecondsSince(begin) < 120; collect()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+  int64_t lost = 0, unexpected = 0, ids_per_change_over_one = 0;
+  for (const auto& change : expected) {
+    if (!ids_of.count(change)) ++lost;
+  }
+  for (const auto& [change, ids] : ids_of) {
+    if (!expected.count(change)) ++unexpected;
+    if (ids.size() > 1) ++ids_per_change_over_one;
+  }
+  figures.Set("webhook_changes_expected", static_cast<int64_t>(expected.size()));
+  figures.Set("webhook_posts_received", deliveries);
+  figures.Set("webhook_changes_delivered", static_cast<int64_t>(ids_of.size()));
+  figures.Set("webhook_lost", lost);
+  figures.Set("webhook_redeliveries_same_id", deliveries - unreadable -
+                                                   static_cast<int64_t>(body_of.size()));
+  figures.Set("webhook_changes_under_two_ids", ids_per_change_over_one);
+  figures.Set("webhook_redeliveries_with_other_body", changed_on_redelivery);
+  if (lost > 0) figures.Fail(absl::StrCat(lost, " changes never reached the webhook"));
+  if (unexpected > 0) figures.Fail(absl::StrCat(unexpected, " webhook posts for no feed change"));
+  if (unreadable > 0) figures.Fail(absl::StrCat(unreadable, " webhook posts unreadable or unnamed"));
+  if (ids_per_change_over_one > 0) {
+    figures.Fail(absl::StrCat(ids_per_change_over_one,
+                              " changes delivered under two delivery ids (applied twice)"));
+  }
+  if (changed_on_redelivery > 0) {
+    figures.Fail(absl::StrCat(changed_on_redelivery, " redeliveries with a different body"));
+  }
+  integrations::GetSubscriptionRequest get;
+  get.set_name(subscription.name());
+  integrations::Subscription now;
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  if (stub.GetSubscription(&ctx, get, &now).ok()) {
+    figures.Set("webhook_dead_letters", now.dead_letter_count());
+    if (now.dead_letter_count() > 0) figures.Fail("webhook changes were dead-lettered");
+  } else {
+    figures.Fail("cannot read the subscription back");
+  }
+}
+
 }  // namespace
 
 void ChangeFeeds(Params& params, Figures& figures) {
@@ -229,6 +326,19 @@ void ChangeFeeds(Params& params, Figures& figures) {
       RestWithRetry(port, "GET", "/v1/protocols/bolsover", "", stack.Auth(), std::chrono::seconds(20));
   if (read.status != 200 || !FromJson(read.body, &protocol)) {
     figures.Fail("no Bolsover protocol: " + read.body.substr(0, 200));
+    return;
+  }
+
+  // A client system's webhook, delivered while the integrations service is killed too.
+  WebhookReceiver receiver;
+  integrations::Subscription subscription;
+  testing::HttpResponse subscribed = RestWithRetry(
+      port, "POST", "/v1/subscriptions?requestId=fault-feeds-hook",
+      absl::StrCat(R"({"clientSystem":"fault-suite","targetUrl":"http://127.0.0.1:)",
+                   receiver.port(), R"(/hook"})"),
+      stack.Auth(), std::chrono::seconds(20));
+  if (subscribed.status != 200 || !FromJson(subscribed.body, &subscription)) {
+    figures.Fail("no webhook subscription: " + subscribed.body.substr(0, 300));
     return;
   }
 
@@ -385,6 +495,7 @@ void ChangeFeeds(Params& params, Figures& figures) {
   }
 
   figures.Set("seconds_until_consumers_caught_up", static_cast<int64_t>(SecondsSince(settle_start)));
+  CheckWebhookDeliveries(*integrations_stub, subscription, receiver, figures);
   int64_t lost = 0, duplicates = 0, gaps = 0;
   for (const std::string& id : approved) {
     const std::string name = "partnerships/" + id;

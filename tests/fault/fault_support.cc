@@ -1,11 +1,18 @@
 #include "tests/fault/fault_support.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <cstdio>
 #include <thread>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "google/protobuf/util/json_util.h"
 
 namespace accord::fault {
@@ -169,6 +176,76 @@ int64_t Uniform(int64_t low, int64_t high) {
 
 double SecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+WebhookReceiver::WebhookReceiver() {
+  fd_ = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  listen(fd_, 64);
+  socklen_t length = sizeof address;
+  getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length);
+  port_ = ntohs(address.sin_port);
+  thread_ = std::thread([this] { Serve(); });
+}
+
+WebhookReceiver::~WebhookReceiver() {
+  stop_ = true;
+  shutdown(fd_, SHUT_RDWR);
+  close(fd_);
+  thread_.join();
+}
+
+int64_t WebhookReceiver::count() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return static_cast<int64_t>(deliveries_.size());
+}
+
+std::vector<WebhookReceiver::Delivery> WebhookReceiver::deliveries() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return deliveries_;
+}
+
+void WebhookReceiver::Serve() {
+  // The value of header `name` (lower case) in `head`, or "".
+  auto header = [](const std::string& head, const std::string& name) -> std::string {
+    std::string lower = absl::AsciiStrToLower(head);
+    size_t at = lower.find("\r\n" + name + ":");
+    if (at == std::string::npos) return "";
+    size_t begin = at + 3 + name.size();
+    size_t end = head.find("\r\n", begin);
+    return std::string(absl::StripAsciiWhitespace(head.substr(begin, end - begin)));
+  };
+  while (!stop_) {
+    int client = accept(fd_, nullptr, nullptr);
+    if (client < 0) return;
+    std::string request;
+    char buffer[8192];
+    size_t head_end = std::string::npos, body_needed = std::string::npos;
+    while (true) {
+      ssize_t n = read(client, buffer, sizeof buffer);
+      if (n <= 0) break;
+      request.append(buffer, n);
+      if (head_end == std::string::npos) head_end = request.find("\r\n\r\n");
+      if (head_end != std::string::npos && body_needed == std::string::npos) {
+        size_t length = 0;
+        (void)absl::SimpleAtoi(header(request.substr(0, head_end), "content-length"), &length);
+        body_needed = head_end + 4 + length;
+      }
+      if (body_needed != std::string::npos && request.size() >= body_needed) break;
+    }
+    if (absl::StartsWith(request, "POST") && body_needed != std::string::npos &&
+        request.size() >= body_needed) {
+      std::lock_guard<std::mutex> lock(mu_);
+      deliveries_.push_back({header(request.substr(0, head_end), "accord-delivery"),
+                             request.substr(head_end + 4)});
+    }
+    static const char kOk[] = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+    (void)!write(client, kOk, sizeof kOk - 1);
+    close(client);
+  }
 }
 
 }  // namespace accord::fault

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "google/protobuf/message.h"
@@ -64,6 +65,30 @@ class Figures {
   int64_t failure_count_ = 0;
   std::vector<std::string> notes_;
   std::string skip_reason_;
+};
+
+// A webhook receiver on a kernel-chosen loopback port: answers 200 to every POST and keeps
+// each one's Accord-Delivery header and body. Thread-safe.
+class WebhookReceiver {
+ public:
+  struct Delivery {
+    std::string id;  // the Accord-Delivery header: "subscriptions/{s}/changes/{sequence}"
+    std::string body;
+  };
+  WebhookReceiver();
+  ~WebhookReceiver();
+  int port() const { return port_; }
+  int64_t count() const;
+  std::vector<Delivery> deliveries() const;
+
+ private:
+  void Serve();
+  int fd_ = -1;
+  int port_ = 0;
+  std::atomic<bool> stop_{false};
+  mutable std::mutex mu_;
+  std::vector<Delivery> deliveries_;
+  std::thread thread_;
 };
 
 // A REST call to the gateway on `port`.

@@ -4,6 +4,7 @@
 // failed from the client's side (a refusal while the process is down — 503, or no
 // connection — is fine, a write that happened but was answered with an error is not).
 // Every process must exit 0 within its grace period.
+#include <algorithm>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -57,6 +58,7 @@ void GracefulShutdown(Params& params, Figures& figures) {
   }
   int64_t max_exit_ms = 0, slow_exits = 0, bad_exit_codes = 0, failed_restarts = 0;
   std::map<std::string, int64_t> stops, max_exit_by_target;
+  std::map<std::string, std::vector<int64_t>> exit_ms_by_target;
   for (int64_t cycle = 0; cycle < cycles; ++cycle) {
     std::this_thread::sleep_for(std::chrono::milliseconds(load_ms));
     std::string target = cycle % 2 == 0 ? "registry" : "gateway";
@@ -66,6 +68,7 @@ void GracefulShutdown(Params& params, Figures& figures) {
     int64_t exit_ms = static_cast<int64_t>(SecondsSince(begin) * 1000);
     max_exit_ms = std::max(max_exit_ms, exit_ms);
     max_exit_by_target[target] = std::max(max_exit_by_target[target], exit_ms);
+    exit_ms_by_target[target].push_back(exit_ms);
     if (code != 0) {
       ++bad_exit_codes;
       figures.Fail(absl::StrCat(target, " exited with ", code, " on SIGTERM; log ends: ",
@@ -138,6 +141,12 @@ void GracefulShutdown(Params& params, Figures& figures) {
   std::string exits;
   for (const auto& [name, ms] : max_exit_by_target) absl::StrAppend(&exits, name, ":", ms, " ");
   figures.Set("max_exit_ms_per_process", exits);
+  std::string medians;
+  for (auto& [name, times] : exit_ms_by_target) {
+    std::sort(times.begin(), times.end());
+    absl::StrAppend(&medians, name, ":", times[times.size() / 2], " ");
+  }
+  figures.Set("median_exit_ms_per_process", medians);
   figures.Set("exits_over_grace", slow_exits);
   figures.Set("nonzero_exit_codes", bad_exit_codes);
   figures.Set("failed_restarts", failed_restarts);

@@ -8,9 +8,6 @@
 //                         down) show no paths, RocksDB or gRPC transport text, addresses;
 //   public_surface        reflection and key administration are not served on the public
 //                         gRPC or REST listeners (while they answer where they belong).
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -31,63 +28,6 @@ namespace accord::fault {
 namespace {
 
 namespace registry = accord::registry::v1;
-
-// A webhook receiver: answers 200 to every POST and counts them.
-class Receiver {
- public:
-  Receiver() {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address);
-    listen(fd_, 16);
-    socklen_t length = sizeof address;
-    getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length);
-    port_ = ntohs(address.sin_port);
-    thread_ = std::thread([this] { Serve(); });
-  }
-  ~Receiver() {
-    stop_ = true;
-    shutdown(fd_, SHUT_RDWR);
-    close(fd_);
-    thread_.join();
-  }
-  int port() const { return port_; }
-  int deliveries() const { return deliveries_; }
-
- private:
-  void Serve() {
-    while (!stop_) {
-      int client = accept(fd_, nullptr, nullptr);
-      if (client < 0) return;
-      std::string request;
-      char buffer[8192];
-      size_t body_needed = std::string::npos;
-      while (true) {
-        ssize_t n = read(client, buffer, sizeof buffer);
-        if (n <= 0) break;
-        request.append(buffer, n);
-        size_t end = request.find("\r\n\r\n");
-        if (end != std::string::npos && body_needed == std::string::npos) {
-          size_t at = request.find("ontent-Length: ");
-          body_needed = end + 4 + (at == std::string::npos ? 0 : std::stoul(request.substr(at + 15)));
-        }
-        if (body_needed != std::string::npos && request.size() >= body_needed) break;
-      }
-      if (absl::StartsWith(request, "POST")) ++deliveries_;
-      static const char kOk[] = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
-      (void)!write(client, kOk, sizeof kOk - 1);
-      close(client);
-    }
-  }
-
-  int fd_ = -1;
-  int port_ = 0;
-  std::atomic<bool> stop_{false};
-  std::atomic<int> deliveries_{0};
-  std::thread thread_;
-};
 
 std::string ReadFile(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -133,7 +73,7 @@ std::string DumpStore(const std::string& path, std::string* error) {
 
 void SecurityChecks(Params& params, Figures& figures) {
   const int64_t writes = params.Int("writes", 20, 200);
-  Receiver receiver;
+  WebhookReceiver receiver;
   FaultStack stack({.extra_flags = {{"integrations",
                                      {"--webhook_first_backoff_ms=50",
                                       "--webhook_max_backoff_ms=200"}}}});
@@ -192,11 +132,11 @@ void SecurityChecks(Params& params, Figures& figures) {
   }
   testing::HttpCall(port, "GET", "/v1/partnerships?key=" + stack.api_key(), "", {});
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (receiver.deliveries() < writes && std::chrono::steady_clock::now() < deadline) {
+  while (receiver.count() < writes && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  figures.Set("webhook_deliveries", receiver.deliveries());
-  if (receiver.deliveries() < writes) figures.Fail("webhooks were not delivered");
+  figures.Set("webhook_deliveries", receiver.count());
+  if (receiver.count() < writes) figures.Fail("webhooks were not delivered");
 
   // --- errors_leak_nothing -------------------------------------------------------------
   int64_t errors_checked = 0, errors_leaking = 0;
@@ -232,7 +172,14 @@ void SecurityChecks(Params& params, Figures& figures) {
              R"({"state":"CLOSED","reason":"x"})", auth);
   rest_error("unknown route", "GET", "/v1/nothing-here", "", auth);
   rest_error("wrong method", "PUT", "/v1/partnerships/sec-1", "{}", auth);
-  rest_error("body too large", "POST", "/v1/partnerships", std::string(2 << 20, 'x'), auth);
+  {
+    // A 2 MiB body against the 1 MiB limit: refused from its header with 413, unread.
+    testing::HttpResponse big =
+        testing::HttpCall(port, "POST", "/v1/partnerships", std::string(2 << 20, 'x'), auth);
+    figures.Set("two_mib_body_status", big.status);
+    if (big.status != 413) figures.Fail(absl::StrCat("a 2 MiB body was answered ", big.status));
+    check_error("body too large", big.status, big.body);
+  }
   rest_error("no key", "GET", "/v1/partnerships", "", {});
   rest_error("wrong key", "GET", "/v1/partnerships", "", {{"authorization", "Bearer " + wrong}});
   rest_error("scope missing", "POST", "/v1/partnerships", R"({"displayName":"x"})",
