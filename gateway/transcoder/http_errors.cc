@@ -70,7 +70,15 @@ std::string ErrorJson(int http_status, const google::rpc::Status& status) {
 
 grpc::Status ClientSafeStatus(const grpc::Status& status) {
   const char* message = nullptr;
+  grpc::StatusCode code = status.error_code();
   switch (status.error_code()) {
+    case grpc::StatusCode::CANCELLED:
+      // The gateway cancels a backend call only when its caller has gone, who then never
+      // sees this; so a CANCELLED that reaches a caller is the service stopping mid-call.
+      code = grpc::StatusCode::UNAVAILABLE;
+      message =
+          "the service stopped before answering; retry with backoff and the same request id";
+      break;
     case grpc::StatusCode::UNAVAILABLE:
       message = "the service is unavailable; retry with backoff";
       break;
@@ -91,10 +99,11 @@ grpc::Status ClientSafeStatus(const grpc::Status& status) {
   std::string details;
   google::rpc::Status rpc;
   if (!status.error_details().empty() && rpc.ParseFromString(status.error_details())) {
+    rpc.set_code(static_cast<int>(code));
     rpc.set_message(message);
     details = rpc.SerializeAsString();
   }
-  return grpc::Status(status.error_code(), message, details);
+  return grpc::Status(code, message, details);
 }
 
 HttpError HttpErrorFromGrpc(const grpc::Status& status) {

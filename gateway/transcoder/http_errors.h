@@ -41,8 +41,10 @@ std::string ErrorJson(int http_status, const google::rpc::Status& status);
 // DEADLINE_EXCEEDED, INTERNAL, UNKNOWN, DATA_LOSS) keeps its code and details (ErrorInfo
 // still says why) but its message becomes a fixed text: the original may name peers'
 // addresses, gRPC transport states, file paths or RocksDB errors, which help an attacker
-// and not the client. The original is logged. Other codes pass unchanged: their messages
-// are written by Accord for the client (the field and the rule).
+// and not the client. The original is logged. CANCELLED becomes UNAVAILABLE: the gateway
+// cancels a backend call only for a caller who has gone, so one a caller sees means the
+// service stopped mid-call, and the caller should retry. Other codes pass unchanged: their
+// messages are written by Accord for the client (the field and the rule).
 grpc::Status ClientSafeStatus(const grpc::Status& status);
 
 // A backend's failure, with its details, at the mapped HTTP status (through

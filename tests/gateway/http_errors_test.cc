@@ -90,6 +90,18 @@ TEST(HttpErrorFromGrpc, ServerSideFailuresHideTheBackendsMessage) {
   EXPECT_THAT(internal.json, HasSubstr("STORAGE_FAILED"));
 }
 
+TEST(HttpErrorFromGrpc, BackendStoppingMidCallIsUnavailableNotCancelled) {
+  // A service that stops while a call is in transport ends it CANCELLED; the client did
+  // not cancel anything and should retry, so it sees 503 UNAVAILABLE.
+  HttpError error = HttpErrorFromGrpc(grpc::Status(grpc::StatusCode::CANCELLED, "Cancelled"));
+  EXPECT_EQ(error.http_status, 503);
+  EXPECT_EQ(error.json, R"({"error":{"code":503,"message":"the service stopped before )"
+                        R"(answering; retry with backoff and the same request id",)"
+                        R"("status":"UNAVAILABLE"}})");
+  EXPECT_EQ(ClientSafeStatus(grpc::Status(grpc::StatusCode::CANCELLED, "")).error_code(),
+            grpc::StatusCode::UNAVAILABLE);
+}
+
 TEST(HttpErrorFromGrpc, UnparsableDetailsFallBackToTheTrailerStatus) {
   HttpError error =
       HttpErrorFromGrpc(grpc::Status(grpc::StatusCode::NOT_FOUND, "gone", "\xff\xff garbage"));
