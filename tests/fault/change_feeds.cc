@@ -63,6 +63,29 @@ std::vector<events::v1::Event> ReadFeed(Stub& stub, bool* ok) {
   }
 }
 
+// Every change of the integrations service's merged feed after `cursor`, read page by
+// page; `*ok` false on error.
+std::vector<integrations::FeedChange> ReadMergedFeed(integrations::IntegrationsService::Stub& stub,
+                                                     std::string cursor, bool* ok) {
+  std::vector<integrations::FeedChange> all;
+  *ok = true;
+  while (true) {
+    integrations::ListChangesRequest request;
+    request.set_cursor(cursor);
+    request.set_page_size(500);
+    integrations::ListChangesResponse response;
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    if (!stub.ListChanges(&ctx, request, &response).ok()) {
+      *ok = false;
+      return all;
+    }
+    if (response.changes().empty()) return all;
+    for (const auto& c : response.changes()) all.push_back(c);
+    cursor = response.next_cursor();
+  }
+}
+
 std::string Answers(const std::vector<std::pair<int, int>>& scores, bool with_amounts) {
   std::string json = with_amounts
                          ? R"({"question":1,"amountPence":"100000"},{"question":2,"count":1})"
@@ -211,25 +234,15 @@ class Flow {
 void CheckWebhookDeliveries(integrations::IntegrationsService::Stub& stub,
                             const integrations::Subscription& subscription,
                             const WebhookReceiver& receiver, Figures& figures) {
-  std::set<std::pair<std::string, int64_t>> expected;
-  std::string cursor = subscription.start_cursor();
-  while (true) {
-    integrations::ListChangesRequest request;
-    request.set_cursor(cursor);
-    request.set_page_size(500);
-    integrations::ListChangesResponse response;
-    grpc::ClientContext ctx;
-    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-    if (!stub.ListChanges(&ctx, request, &response).ok()) {
-      figures.Fail("cannot read the merged feed for the webhook check");
-      return;
-    }
-    if (response.changes().empty()) break;
-    for (const auto& c : response.changes()) {
-      expected.insert({c.event().service(), c.event().sequence()});
-    }
-    cursor = response.next_cursor();
+  bool read_ok = false;
+  std::vector<integrations::FeedChange> changes =
+      ReadMergedFeed(stub, subscription.start_cursor(), &read_ok);
+  if (!read_ok) {
+    figures.Fail("cannot read the merged feed for the webhook check");
+    return;
   }
+  std::set<std::pair<std::string, int64_t>> expected;
+  for (const auto& c : changes) expected.insert({c.event().service(), c.event().sequence()});
   std::map<std::string, std::string> body_of;  // delivery id → first body
   std::map<std::pair<std::string, int64_t>, std::set<std::string>> ids_of;  // change → ids
   int64_t deliveries = 0, changed_on_redelivery = 0, unreadable = 0;
@@ -456,27 +469,14 @@ void ChangeFeeds(Params& params, Figures& figures) {
     merged_changes = 0;
     out_of_order = 0;
     std::map<std::string, int64_t> last_seen;
-    std::string cursor;
-    while (ok) {
-      integrations::ListChangesRequest request;
-      request.set_cursor(cursor);
-      request.set_page_size(500);
-      integrations::ListChangesResponse response;
-      grpc::ClientContext ctx;
-      ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-      if (!integrations_stub->ListChanges(&ctx, request, &response).ok()) {
-        ok = false;
-        break;
-      }
-      if (response.changes().empty()) break;
-      for (const auto& c : response.changes()) {
+    if (ok) {
+      for (const auto& c : ReadMergedFeed(*integrations_stub, "", &ok)) {
         ++merged_changes;
         const std::string& service = c.event().service();
         ++merged[service][c.event().sequence()];
         if (c.event().sequence() <= last_seen[service]) ++out_of_order;
         last_seen[service] = c.event().sequence();
       }
-      cursor = response.next_cursor();
     }
     converged = ok;
     for (const auto& [service, last] : latest) {
