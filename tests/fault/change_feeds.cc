@@ -342,8 +342,10 @@ void ChangeFeeds(Params& params, Figures& figures) {
     return;
   }
 
-  // A client system's webhook, delivered while the integrations service is killed too.
-  WebhookReceiver receiver;
+  // A client system's webhook, delivered while the integrations service is killed too. The
+  // receiver answers after 10 ms, so some kills land between a POST and its recorded
+  // outcome and the redelivery path is exercised.
+  WebhookReceiver receiver(std::chrono::milliseconds(10));
   integrations::Subscription subscription;
   testing::HttpResponse subscribed = RestWithRetry(
       port, "POST", "/v1/subscriptions?requestId=fault-feeds-hook",

@@ -178,7 +178,8 @@ double SecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-WebhookReceiver::WebhookReceiver() {
+WebhookReceiver::WebhookReceiver(std::chrono::milliseconds answer_delay)
+    : answer_delay_(answer_delay) {
   fd_ = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in address{};
   address.sin_family = AF_INET;
@@ -242,6 +243,7 @@ void WebhookReceiver::Serve() {
       deliveries_.push_back({header(request.substr(0, head_end), "accord-delivery"),
                              request.substr(head_end + 4)});
     }
+    std::this_thread::sleep_for(answer_delay_);
     static const char kOk[] = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
     (void)!write(client, kOk, sizeof kOk - 1);
     close(client);

@@ -67,15 +67,17 @@ class Figures {
   std::string skip_reason_;
 };
 
-// A webhook receiver on a kernel-chosen loopback port: answers 200 to every POST and keeps
-// each one's Accord-Delivery header and body. Thread-safe.
+// A webhook receiver on a kernel-chosen loopback port: answers 200 to every POST, after
+// `answer_delay` (which widens the window in which a sender killed mid-delivery has posted
+// but not yet recorded the outcome), and keeps each one's Accord-Delivery header and body.
+// Thread-safe.
 class WebhookReceiver {
  public:
   struct Delivery {
     std::string id;  // the Accord-Delivery header: "subscriptions/{s}/changes/{sequence}"
     std::string body;
   };
-  WebhookReceiver();
+  explicit WebhookReceiver(std::chrono::milliseconds answer_delay = {});
   ~WebhookReceiver();
   int port() const { return port_; }
   int64_t count() const;
@@ -83,6 +85,7 @@ class WebhookReceiver {
 
  private:
   void Serve();
+  const std::chrono::milliseconds answer_delay_;
   int fd_ = -1;
   int port_ = 0;
   std::atomic<bool> stop_{false};
