@@ -71,7 +71,7 @@ describe() {
   echo "| | |"
   echo "| --- | --- |"
   echo "| date | $started |"
-  echo "| commit | $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" diff --quiet HEAD -- 2>/dev/null || echo ' (with uncommitted changes)') |"
+  echo "| commit | $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" diff --quiet HEAD -- . ":(exclude)${report#"$root"/}" 2>/dev/null || echo ' (with uncommitted changes)') |"
   echo "| kernel | $(uname -srm) |"
   echo "| OS | $(. /etc/os-release 2>/dev/null; echo "${PRETTY_NAME:-unknown}") |"
   echo "| CPU | $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //') × $(nproc) available |"
