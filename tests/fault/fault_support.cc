@@ -8,11 +8,13 @@
 #include <cstdio>
 #include <thread>
 
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/ascii.h"
-#include "absl/strings/numbers.h"
 #include "google/protobuf/util/json_util.h"
 
 namespace accord::fault {
@@ -210,43 +212,25 @@ std::vector<WebhookReceiver::Delivery> WebhookReceiver::deliveries() const {
 }
 
 void WebhookReceiver::Serve() {
-  // The value of header `name` (lower case) in `head`, or "".
-  auto header = [](const std::string& head, const std::string& name) -> std::string {
-    std::string lower = absl::AsciiStrToLower(head);
-    size_t at = lower.find("\r\n" + name + ":");
-    if (at == std::string::npos) return "";
-    size_t begin = at + 3 + name.size();
-    size_t end = head.find("\r\n", begin);
-    return std::string(absl::StripAsciiWhitespace(head.substr(begin, end - begin)));
-  };
+  namespace http = boost::beast::http;
+  boost::asio::io_context io;
   while (!stop_) {
-    int client = accept(fd_, nullptr, nullptr);
-    if (client < 0) return;
-    std::string request;
-    char buffer[8192];
-    size_t head_end = std::string::npos, body_needed = std::string::npos;
-    while (true) {
-      ssize_t n = read(client, buffer, sizeof buffer);
-      if (n <= 0) break;
-      request.append(buffer, n);
-      if (head_end == std::string::npos) head_end = request.find("\r\n\r\n");
-      if (head_end != std::string::npos && body_needed == std::string::npos) {
-        size_t length = 0;
-        (void)absl::SimpleAtoi(header(request.substr(0, head_end), "content-length"), &length);
-        body_needed = head_end + 4 + length;
-      }
-      if (body_needed != std::string::npos && request.size() >= body_needed) break;
-    }
-    if (absl::StartsWith(request, "POST") && body_needed != std::string::npos &&
-        request.size() >= body_needed) {
+    int fd = accept(fd_, nullptr, nullptr);
+    if (fd < 0) return;
+    boost::system::error_code ec;
+    boost::asio::ip::tcp::socket client(io, boost::asio::ip::tcp::v4(), fd);
+    boost::beast::flat_buffer buffer;
+    http::request<http::string_body> request;
+    http::read(client, buffer, request, ec);
+    if (!ec && request.method() == http::verb::post) {
       std::lock_guard<std::mutex> lock(mu_);
-      deliveries_.push_back({header(request.substr(0, head_end), "accord-delivery"),
-                             request.substr(head_end + 4)});
+      deliveries_.push_back({std::string(request["accord-delivery"]), request.body()});
     }
     std::this_thread::sleep_for(answer_delay_);
-    static const char kOk[] = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
-    (void)!write(client, kOk, sizeof kOk - 1);
-    close(client);
+    http::response<http::empty_body> ok(http::status::ok, 11);
+    ok.keep_alive(false);
+    ok.prepare_payload();
+    http::write(client, ok, ec);
   }
 }
 
