@@ -28,6 +28,8 @@ using tcp = net::ip::tcp;
 // A client that opens a connection and says nothing should not hold it for ever.
 constexpr auto kIdleTimeout = std::chrono::seconds(60);
 constexpr auto kIoTimeout = std::chrono::seconds(30);
+// How long a refused request's unread body is read and discarded after the answer.
+constexpr auto kLingerTimeout = std::chrono::seconds(2);
 constexpr absl::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
 class Session;
@@ -41,7 +43,6 @@ struct RestServer::Impl {
   // Shutdown knows when every request it read has been answered.
   // Declared before the io_context: sessions still queued there are destroyed with it.
   std::atomic<int> open_sessions{0};
-  std::atomic<int> busy_sessions{0};  // sessions with a request read but not yet answered
   net::io_context ioc;
   // Keeps the I/O threads running while requests wait on backends with no socket
   // operation pending (after the acceptor closes, say): their answers are posted later.
@@ -112,7 +113,6 @@ class Session : public std::enable_shared_from_this<Session> {
     // End of stream, timeout, malformed header, or cancelled by Drain().
     if (ec && !too_large) return Close();
     busy_ = true;
-    ++server_->busy_sessions;
     if (too_large) return RefuseTooLarge();
     const auto& header = parser_->get();
     stream_.expires_after(kIoTimeout);
@@ -161,6 +161,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // taken for the next request.
   void RefuseTooLarge() {
     keep_alive_ = false;
+    body_unread_ = true;
     version_ = parser_->get().version();
     HttpRequest request = ToHttpRequest(parser_->get());
     Write(server_->handler->Refuse(
@@ -201,7 +202,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void OnWritten(beast::error_code ec, bool keep_alive) {
     busy_ = false;
-    --server_->busy_sessions;
+    if (!ec && body_unread_) return LingeringClose();
     if (ec || !keep_alive) return Close();
     ReadHeader();
   }
@@ -209,8 +210,26 @@ class Session : public std::enable_shared_from_this<Session> {
   // The request was started but cannot be answered (the client went away).
   void Abandon() {
     busy_ = false;
-    --server_->busy_sessions;
     Close();
+  }
+
+  // Closes in stages after answering a request whose body was left unread (RFC 9112 9.6):
+  // closing at once with bytes unread makes the kernel send a reset, which can destroy the
+  // answer in the client's receive buffer before it reads it. So stop sending, read and
+  // discard what the client still sends until it closes or kLingerTimeout, then close.
+  void LingeringClose() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(kLingerTimeout);
+    Discard();
+  }
+
+  void Discard() {
+    stream_.async_read_some(buffer_.prepare(16 * 1024),
+                            [self = shared_from_this()](beast::error_code ec, size_t) {
+                              if (ec) return self->Close();  // end of stream, timeout, Drain()
+                              self->Discard();
+                            });
   }
 
   void Close() {
@@ -225,6 +244,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<http::request_parser<http::string_body>> parser_;
   bool busy_ = false;
   bool keep_alive_ = false;
+  bool body_unread_ = false;  // refused from its header: the body was never read
   unsigned version_ = 11;
 };
 
@@ -313,8 +333,7 @@ void RestServer::Shutdown(absl::Duration grace) {
   }
   if (int left = impl_->open_sessions.load(); left > 0) {
     telemetry::Log("warn", "http connections cut off at the end of the grace period",
-                   {{"connections", std::to_string(left)},
-                    {"requests", std::to_string(impl_->busy_sessions.load())}});
+                   {{"connections", std::to_string(left)}});
   }
   for (const auto& session : impl_->LiveSessions()) session->CloseNow();
   impl_->ioc.stop();
