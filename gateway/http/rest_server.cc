@@ -48,7 +48,10 @@ struct RestServer::Impl {
   // operation pending (after the acceptor closes, say): their answers are posted later.
   // Shutdown ends it with ioc.stop().
   net::executor_work_guard<net::io_context::executor_type> work = net::make_work_guard(ioc);
-  tcp::acceptor acceptor{ioc};
+  // On a strand of its own: accept completions (which start the next accept) and the close
+  // in Shutdown would otherwise run at once on two I/O threads, and an acceptor is not safe
+  // for concurrent use.
+  tcp::acceptor acceptor{net::make_strand(ioc)};
   std::vector<std::thread> threads;
   std::atomic<bool> draining{false};
   // Handle() calls whose answer has not been posted yet. Shutdown waits for them so that
@@ -319,7 +322,7 @@ void RestServer::Shutdown(absl::Duration grace) {
   if (impl_->stopped) return;
   impl_->stopped = true;
   impl_->draining = true;
-  net::post(impl_->ioc, [impl = impl_.get()] {
+  net::post(impl_->acceptor.get_executor(), [impl = impl_.get()] {
     beast::error_code ignored;
     impl->acceptor.close(ignored);
   });
