@@ -1,5 +1,7 @@
 #include "common/telemetry/metrics.h"
 
+#include <chrono>
+
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -61,27 +63,45 @@ std::string Metrics::Render() const {
 namespace asio = boost::asio;
 namespace http = boost::beast::http;
 
+// Scrapes are rare and tiny: one exchange per connection, all on one thread. Every step is
+// asynchronous with a deadline, so a client that connects and says nothing (or a scraper
+// that dies mid-request) neither blocks the next scrape nor holds up the process's stop.
+constexpr auto kExchangeTimeout = std::chrono::seconds(10);
+
 struct MetricsHttpServer::Impl {
   asio::io_context io;
   asio::ip::tcp::acceptor acceptor{io};
   std::thread thread;
 
+  struct Exchange {
+    explicit Exchange(asio::ip::tcp::socket socket) : stream(std::move(socket)) {}
+    boost::beast::tcp_stream stream;
+    boost::beast::flat_buffer buffer;
+    http::request<http::string_body> request;
+    http::response<http::string_body> response;
+  };
+
   void Accept() {
     acceptor.async_accept([this](boost::system::error_code ec, asio::ip::tcp::socket socket) {
-      if (ec) return;
-      Serve(std::move(socket));
+      if (ec == asio::error::operation_aborted) return;
+      if (!ec) Serve(std::make_shared<Exchange>(std::move(socket)));
       Accept();
     });
   }
 
-  // Scrapes are rare and tiny, so one synchronous exchange per connection is enough.
-  static void Serve(asio::ip::tcp::socket socket) {
-    boost::beast::flat_buffer buffer;
-    http::request<http::string_body> request;
-    boost::system::error_code ec;
-    http::read(socket, buffer, request, ec);
-    if (ec) return;
-    http::response<http::string_body> response;
+  static void Serve(std::shared_ptr<Exchange> exchange) {
+    exchange->stream.expires_after(kExchangeTimeout);
+    http::async_read(exchange->stream, exchange->buffer, exchange->request,
+                     [exchange](boost::system::error_code ec, size_t) {
+                       if (ec) return;  // closed, malformed or timed out: the socket closes
+                       Answer(exchange->request, exchange->response);
+                       http::async_write(exchange->stream, exchange->response,
+                                         [exchange](boost::system::error_code, size_t) {});
+                     });
+  }
+
+  static void Answer(const http::request<http::string_body>& request,
+                     http::response<http::string_body>& response) {
     response.version(request.version());
     response.keep_alive(false);
     if (request.target() == "/metrics") {
@@ -96,7 +116,6 @@ struct MetricsHttpServer::Impl {
       response.body() = "not found\n";
     }
     response.prepare_payload();
-    http::write(socket, response, ec);
   }
 };
 
