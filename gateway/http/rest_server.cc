@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <future>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -94,9 +95,9 @@ class Session : public std::enable_shared_from_this<Session> {
     });
   }
 
-  void CloseNow() {
-    net::post(stream_.get_executor(), [self = shared_from_this()] { self->Close(); });
-  }
+  // Only once no I/O thread runs (the strand is not there to order it): a connection still
+  // open at the end of the grace period, its handlers queued on a stopped io_context.
+  void CloseStopped() { Close(); }
 
  private:
   void ReadHeader() {
@@ -322,10 +323,16 @@ void RestServer::Shutdown(absl::Duration grace) {
   if (impl_->stopped) return;
   impl_->stopped = true;
   impl_->draining = true;
-  net::post(impl_->acceptor.get_executor(), [impl = impl_.get()] {
+  // Once the close has run on the acceptor's strand no connection is accepted any more (an
+  // accept completion still queued sees the acceptor closed), so the count below can only
+  // fall. Counting before it ran could see 0 just before one more connection arrived.
+  std::promise<void> acceptor_closed;
+  net::post(impl_->acceptor.get_executor(), [impl = impl_.get(), &acceptor_closed] {
     beast::error_code ignored;
     impl->acceptor.close(ignored);
+    acceptor_closed.set_value();
   });
+  acceptor_closed.get_future().wait();
   for (const auto& session : impl_->LiveSessions()) session->Drain();
 
   // Waiting for the connections (not for a count of requests) closes the gap between a
@@ -338,10 +345,10 @@ void RestServer::Shutdown(absl::Duration grace) {
     telemetry::Log("warn", "http connections cut off at the end of the grace period",
                    {{"connections", std::to_string(left)}});
   }
-  for (const auto& session : impl_->LiveSessions()) session->CloseNow();
   impl_->ioc.stop();
   for (std::thread& thread : impl_->threads) thread.join();
   impl_->threads.clear();
+  for (const auto& session : impl_->LiveSessions()) session->CloseStopped();
   // Backend calls end by their own deadline at the latest.
   while (impl_->answers_pending.load() > 0) absl::SleepFor(absl::Milliseconds(10));
 }

@@ -187,5 +187,20 @@ TEST(RestServerDrain, RequestInFlightIsAnsweredAndItsConnectionClosed) {
   EXPECT_EQ(CallOnce(port, "/late").status, 0);
 }
 
+TEST(RestServerDrain, StopWithNoConnectionClosesTheListenerBeforeReturning) {
+  // Nothing to wait for, so the stop is quick; the listener must still be closed by the
+  // time it returns, or a client could connect to a server that will never answer.
+  for (int round = 0; round < 20; ++round) {
+    Fixture fixture(absl::ZeroDuration());
+    const int port = fixture.server->port();
+    fixture.server->Shutdown(absl::Seconds(5));
+    asio::io_context io;
+    asio::ip::tcp::socket socket(io);
+    boost::system::error_code ec;
+    socket.connect({asio::ip::make_address("127.0.0.1"), static_cast<uint16_t>(port)}, ec);
+    EXPECT_EQ(ec, asio::error::connection_refused) << "round " << round << ": " << ec.message();
+  }
+}
+
 }  // namespace
 }  // namespace accord::gateway
