@@ -3,6 +3,7 @@
 // REST routes come from the google.api.http options of the proxied services' descriptors;
 // gRPC calls are relayed unchanged. transcoder/ holds the mapping, http/ the REST port,
 // grpc/ the pass-through and auth/ the seam for authentication.
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -48,6 +49,7 @@
 #include "gateway/transcoder/route_table.h"
 #include "gateway/web/web_pages.h"
 #include "google/protobuf/descriptor.h"
+#include "grpc/grpc.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
 
@@ -344,12 +346,22 @@ int Run(int argc, char** argv) {
   grpc_server->GetHealthCheckService()->Shutdown();
   handler.SetServing(false);
   absl::Duration grace = absl::Milliseconds(grace_ms);
+  absl::Time deadline = absl::Now() + grace;
   // Both ports drain at once, so the whole stop takes one grace period, not two.
+  std::atomic<bool> grpc_stopping{false};
   std::thread grpc_drain([&] {
-    grpc_server->Shutdown(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(grace));
+    grpc_stopping = true;
+    grpc_server->Shutdown(absl::ToChronoTime(deadline));
     grpc_server->Wait();
   });
   (*rest)->Shutdown(grace);
+  // gRPC leaves a call that reaches the port as the stop begins without a handler until the
+  // deadline, then cancels it. Once no relayed call is in progress (and later ones are
+  // refused), such calls can only be those, so they are cancelled at once instead.
+  while ((!grpc_stopping || !proxy.CloseIfIdle()) && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  if (absl::Now() < deadline) grpc_server_cancel_all_calls(grpc_server->c_server());
   grpc_drain.join();
   admin_server->Shutdown(std::chrono::system_clock::now());
   local_server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(1));

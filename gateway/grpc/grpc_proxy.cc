@@ -58,9 +58,11 @@ std::string ToString(grpc::string_ref ref) { return std::string(ref.data(), ref.
 // each side; the bench measured the unary relay at about half the gateway's CPU per call.
 class ProxyCall {
  public:
-  ProxyCall(grpc::GenericCallbackServerContext* context, const BackendTable& backends,
-            const Authorizer& authorizer, absl::Duration default_deadline)
-      : caller_(this), backend_(this), caller_context_(context), authorizer_(authorizer) {
+  ProxyCall(GrpcProxyService* owner, grpc::GenericCallbackServerContext* context,
+            const BackendTable& backends, const Authorizer& authorizer,
+            absl::Duration default_deadline)
+      : owner_(owner), caller_(this), backend_(this), caller_context_(context),
+        authorizer_(authorizer) {
     const std::string& method = context->method();
     method_ = absl::string_view(method).substr(1);
     stub_ = backends.StubForPath(method);
@@ -258,9 +260,13 @@ class ProxyCall {
   }
 
   void SideDone() {
-    if (sides_left_.fetch_sub(1) == 1) delete this;
+    if (sides_left_.fetch_sub(1) != 1) return;
+    GrpcProxyService* owner = owner_;
+    delete this;
+    owner->CallEnded();
   }
 
+  GrpcProxyService* owner_;
   CallerSide caller_;
   BackendSide backend_;
   grpc::GenericCallbackServerContext* caller_context_;  // owned by gRPC; valid until OnDone
@@ -279,6 +285,16 @@ class ProxyCall {
   std::atomic<int> sides_left_{2};
 };
 
+// Answers a call the stopping proxy no longer relays.
+class Refusal : public grpc::ServerGenericBidiReactor {
+ public:
+  Refusal() {
+    Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                        "the gateway is stopping; retry with the same request id"));
+  }
+  void OnDone() override { delete this; }
+};
+
 }  // namespace
 
 GrpcProxyService::GrpcProxyService(const BackendTable* backends, const Authorizer* authorizer,
@@ -287,7 +303,17 @@ GrpcProxyService::GrpcProxyService(const BackendTable* backends, const Authorize
 
 grpc::ServerGenericBidiReactor* GrpcProxyService::CreateReactor(
     grpc::GenericCallbackServerContext* context) {
-  return (new ProxyCall(context, *backends_, *authorizer_, default_deadline_))->caller_reactor();
+  if (state_.fetch_add(kOneCall) & kClosed) {
+    CallEnded();
+    return new Refusal();
+  }
+  return (new ProxyCall(this, context, *backends_, *authorizer_, default_deadline_))
+      ->caller_reactor();
+}
+
+bool GrpcProxyService::CloseIfIdle() {
+  int64_t idle = 0;
+  return state_.compare_exchange_strong(idle, kClosed) || idle == kClosed;
 }
 
 }  // namespace accord::gateway

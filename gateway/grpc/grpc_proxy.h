@@ -4,6 +4,9 @@
 #ifndef ACCORD_GATEWAY_GRPC_GRPC_PROXY_H_
 #define ACCORD_GATEWAY_GRPC_GRPC_PROXY_H_
 
+#include <atomic>
+#include <cstdint>
+
 #include "absl/time/time.h"
 #include "gateway/auth/authorizer.h"
 #include "gateway/backend/backend_table.h"
@@ -23,10 +26,24 @@ class GrpcProxyService : public grpc::CallbackGenericService {
   grpc::ServerGenericBidiReactor* CreateReactor(
       grpc::GenericCallbackServerContext* context) override;
 
+  // For a stop: when no relayed call is in progress, refuses every later one with
+  // UNAVAILABLE (before it reaches a backend) and returns true; false while calls are in
+  // progress. After true, a call still open on the server was never given to the proxy and
+  // can be cancelled without losing work.
+  bool CloseIfIdle();
+
+  // Each relayed call says so when it has ended.
+  void CallEnded() { state_.fetch_sub(kOneCall); }
+
  private:
+  static constexpr int64_t kClosed = 1;
+  static constexpr int64_t kOneCall = 2;
   const BackendTable* backends_;
   const Authorizer* authorizer_;
   absl::Duration default_deadline_;
+  // Relayed calls in progress times kOneCall, plus kClosed once closed: one atomic, so that
+  // a call starting as the proxy closes either is counted first or sees it closed.
+  std::atomic<int64_t> state_{0};
 };
 
 }  // namespace accord::gateway
