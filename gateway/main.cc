@@ -358,7 +358,9 @@ int Run(int argc, char** argv) {
   // gRPC leaves a call that reaches the port as the stop begins without a handler until the
   // deadline, then cancels it. Once no relayed call is in progress (and later ones are
   // refused), such calls can only be those, so they are cancelled at once instead.
+  // Streams (change feeds) would otherwise hold the stop for the whole grace period.
   while ((!grpc_stopping || !proxy.CloseIfIdle()) && absl::Now() < deadline) {
+    proxy.EndStreams();
     absl::SleepFor(absl::Milliseconds(5));
   }
   if (absl::Now() < deadline) grpc_server_cancel_all_calls(grpc_server->c_server());

@@ -143,6 +143,8 @@ class ProxyCall {
   void StartBackend() {
     backend_started_ = true;
     if (unary_) return;  // starts once the request is in (StartUnary)
+    owner_->StreamStarted(&backend_context_);
+    stream_registered_ = true;
     stub_->PrepareBidiStreamingCall(&backend_context_, caller_context_->method(),
                                     grpc::StubOptions(), &backend_);
     backend_.AddHold();  // caller -> backend
@@ -261,6 +263,7 @@ class ProxyCall {
 
   void SideDone() {
     if (sides_left_.fetch_sub(1) != 1) return;
+    if (stream_registered_) owner_->StreamEnded(&backend_context_);
     GrpcProxyService* owner = owner_;
     delete this;
     owner->CallEnded();
@@ -276,6 +279,7 @@ class ProxyCall {
   std::string request_id_;
   Admission admission_;
   bool backend_started_ = false;
+  bool stream_registered_ = false;  // with owner_, for EndStreams
   bool unary_ = false;
   const google::protobuf::Descriptor* request_type_ = nullptr;
   std::unique_ptr<google::protobuf::Message> message_;  // the first request, when inspected
@@ -309,6 +313,22 @@ grpc::ServerGenericBidiReactor* GrpcProxyService::CreateReactor(
   }
   return (new ProxyCall(this, context, *backends_, *authorizer_, default_deadline_))
       ->caller_reactor();
+}
+
+void GrpcProxyService::StreamStarted(grpc::ClientContext* backend_call) {
+  absl::MutexLock lock(&streams_mu_);
+  streams_.insert(backend_call);
+}
+
+void GrpcProxyService::StreamEnded(grpc::ClientContext* backend_call) {
+  absl::MutexLock lock(&streams_mu_);
+  streams_.erase(backend_call);
+}
+
+void GrpcProxyService::EndStreams() {
+  // The backend call ends CANCELLED, which the caller is told as UNAVAILABLE (retry).
+  absl::MutexLock lock(&streams_mu_);
+  for (grpc::ClientContext* backend_call : streams_) backend_call->TryCancel();
 }
 
 bool GrpcProxyService::CloseIfIdle() {

@@ -6,7 +6,9 @@
 
 #include <atomic>
 #include <cstdint>
+#include <unordered_set>
 
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "gateway/auth/authorizer.h"
 #include "gateway/backend/backend_table.h"
@@ -32,8 +34,15 @@ class GrpcProxyService : public grpc::CallbackGenericService {
   // can be cancelled without losing work.
   bool CloseIfIdle();
 
+  // For a stop: ends every streaming relay in progress; its caller gets UNAVAILABLE and
+  // resumes elsewhere from its last sequence. Unary calls are left to finish.
+  void EndStreams();
+
   // Each relayed call says so when it has ended.
   void CallEnded() { state_.fetch_sub(kOneCall); }
+  // Streaming relays register their backend call, so that EndStreams can cancel it.
+  void StreamStarted(grpc::ClientContext* backend_call);
+  void StreamEnded(grpc::ClientContext* backend_call);
 
  private:
   static constexpr int64_t kClosed = 1;
@@ -44,6 +53,8 @@ class GrpcProxyService : public grpc::CallbackGenericService {
   // Relayed calls in progress times kOneCall, plus kClosed once closed: one atomic, so that
   // a call starting as the proxy closes either is counted first or sees it closed.
   std::atomic<int64_t> state_{0};
+  absl::Mutex streams_mu_;
+  std::unordered_set<grpc::ClientContext*> streams_ ABSL_GUARDED_BY(streams_mu_);
 };
 
 }  // namespace accord::gateway

@@ -38,6 +38,7 @@ class HeldBackend : public grpc::CallbackGenericService {
       response_ = Bytes("answered");
       StartWriteAndFinish(&response_, grpc::WriteOptions(), grpc::Status::OK);
     }
+    void OnCancel() override { Finish(grpc::Status::CANCELLED); }
     void OnDone() override { delete this; }
 
    private:
@@ -84,65 +85,100 @@ struct Outcome {
   grpc::ByteBuffer response;
 };
 
-TEST(GrpcProxyClose, ACallInProgressKeepsTheProxyOpenAndLaterCallsAreRefused) {
-  HeldBackend backend;
-  int backend_port = 0;
-  auto backend_server = Serve(&backend, &backend_port);
-  ASSERT_NE(backend_server, nullptr);
-  BackendTable backends({{"test.Held", "127.0.0.1:" + std::to_string(backend_port)}});
-  AllowAllAuthorizer authorizer;
-  GrpcProxyService proxy(&backends, &authorizer);
-  int proxy_port = 0;
-  auto proxy_server = Serve(&proxy, &proxy_port);
-  ASSERT_NE(proxy_server, nullptr);
-  grpc::GenericStub stub(grpc::CreateChannel("127.0.0.1:" + std::to_string(proxy_port),
-                                             grpc::InsecureChannelCredentials()));
+// A held backend behind a proxy, both listening on ports the kernel chose. The method is
+// unknown to this binary, so the proxy relays it on its streaming path (any shape).
+struct Relay {
+  Relay() {
+    backend_server = Serve(&backend, &backend_port);
+    backends = std::make_unique<BackendTable>(std::vector<BackendService>{
+        {"test.Held", "127.0.0.1:" + std::to_string(backend_port)}});
+    proxy = std::make_unique<GrpcProxyService>(backends.get(), &authorizer);
+    proxy_server = Serve(proxy.get(), &proxy_port);
+    stub = std::make_unique<grpc::GenericStub>(grpc::CreateChannel(
+        "127.0.0.1:" + std::to_string(proxy_port), grpc::InsecureChannelCredentials()));
+  }
+  ~Relay() {
+    proxy_server->Shutdown(std::chrono::system_clock::now());
+    backend_server->Shutdown(std::chrono::system_clock::now());
+  }
 
-  auto call = [&](Outcome& outcome, grpc::ClientContext& context) {
+  void Call(Outcome& outcome, grpc::ClientContext& context) {
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
     grpc::ByteBuffer request = Bytes("ask");
-    stub.UnaryCall(&context, "/test.Held/Call", grpc::StubOptions(), &request,
-                   &outcome.response, [&outcome](grpc::Status status) {
-                     absl::MutexLock lock(&outcome.mu);
-                     outcome.status = std::move(status);
-                     outcome.done = true;
-                   });
-  };
-  auto wait = [](Outcome& outcome) {
+    stub->UnaryCall(&context, "/test.Held/Call", grpc::StubOptions(), &request,
+                    &outcome.response, [&outcome](grpc::Status status) {
+                      absl::MutexLock lock(&outcome.mu);
+                      outcome.status = std::move(status);
+                      outcome.done = true;
+                    });
+  }
+
+  static grpc::Status Wait(Outcome& outcome) {
     absl::MutexLock lock(&outcome.mu);
     outcome.mu.AwaitWithTimeout(absl::Condition(&outcome.done), absl::Seconds(20));
     return outcome.done ? outcome.status : grpc::Status(grpc::StatusCode::UNKNOWN, "no answer");
-  };
+  }
 
+  // The proxy's call object ends just after the caller has its answer.
+  bool CloseWithin(absl::Duration timeout) {
+    absl::Time end = absl::Now() + timeout;
+    while (!proxy->CloseIfIdle()) {
+      if (absl::Now() > end) return false;
+      absl::SleepFor(absl::Milliseconds(10));
+    }
+    return true;
+  }
+
+  HeldBackend backend;
+  int backend_port = 0;
+  std::unique_ptr<grpc::Server> backend_server;
+  std::unique_ptr<BackendTable> backends;
+  AllowAllAuthorizer authorizer;
+  std::unique_ptr<GrpcProxyService> proxy;
+  int proxy_port = 0;
+  std::unique_ptr<grpc::Server> proxy_server;
+  std::unique_ptr<grpc::GenericStub> stub;
+};
+
+TEST(GrpcProxyClose, ACallInProgressKeepsTheProxyOpenAndLaterCallsAreRefused) {
+  Relay relay;
+  ASSERT_NE(relay.backend_server, nullptr);
+  ASSERT_NE(relay.proxy_server, nullptr);
   Outcome first;
   grpc::ClientContext first_context;
-  call(first, first_context);
-  HeldBackend::Call* held = backend.WaitForHeld();
+  relay.Call(first, first_context);
+  HeldBackend::Call* held = relay.backend.WaitForHeld();
   ASSERT_NE(held, nullptr) << "the relayed call never reached the backend";
-  EXPECT_FALSE(proxy.CloseIfIdle()) << "a relayed call is in progress";
+  EXPECT_FALSE(relay.proxy->CloseIfIdle()) << "a relayed call is in progress";
 
   held->Answer();
-  grpc::Status answered = wait(first);
+  grpc::Status answered = Relay::Wait(first);
   EXPECT_TRUE(answered.ok()) << answered.error_message();
-  // The proxy's call object ends just after the caller has its answer.
-  bool closed = false;
-  for (int i = 0; i < 200 && !closed; ++i) {
-    closed = proxy.CloseIfIdle();
-    if (!closed) absl::SleepFor(absl::Milliseconds(10));
-  }
-  EXPECT_TRUE(closed) << "no call is in progress, so the proxy closes";
-  EXPECT_TRUE(proxy.CloseIfIdle()) << "closed stays closed";
+  EXPECT_TRUE(relay.CloseWithin(absl::Seconds(2))) << "no call is in progress, so it closes";
+  EXPECT_TRUE(relay.proxy->CloseIfIdle()) << "closed stays closed";
 
   Outcome refused;
   grpc::ClientContext refused_context;
-  call(refused, refused_context);
-  grpc::Status status = wait(refused);
+  relay.Call(refused, refused_context);
+  grpc::Status status = Relay::Wait(refused);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
   EXPECT_NE(status.error_message().find("stopping"), std::string::npos) << status.error_message();
-  EXPECT_EQ(backend.calls(), 1) << "a refused call must not reach the backend";
+  EXPECT_EQ(relay.backend.calls(), 1) << "a refused call must not reach the backend";
+}
 
-  proxy_server->Shutdown(std::chrono::system_clock::now());
-  backend_server->Shutdown(std::chrono::system_clock::now());
+TEST(GrpcProxyClose, EndStreamsEndsARelayInProgressWithUnavailable) {
+  Relay relay;
+  ASSERT_NE(relay.backend_server, nullptr);
+  ASSERT_NE(relay.proxy_server, nullptr);
+  Outcome streaming;
+  grpc::ClientContext context;
+  relay.Call(streaming, context);
+  ASSERT_NE(relay.backend.WaitForHeld(), nullptr) << "the relayed call never reached the backend";
+
+  relay.proxy->EndStreams();
+  grpc::Status status = Relay::Wait(streaming);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << status.error_message();
+  EXPECT_TRUE(relay.CloseWithin(absl::Seconds(2))) << "the ended relay no longer counts";
 }
 
 }  // namespace
