@@ -78,7 +78,16 @@ std::unique_ptr<grpc::Server> Serve(grpc::CallbackGenericService* service, int* 
   return builder.BuildAndStart();
 }
 
+// One call through the proxy: its context, and its status once it has ended.
 struct Outcome {
+  // The status, waiting up to 20 s for it.
+  grpc::Status Wait() {
+    absl::MutexLock lock(&mu);
+    mu.AwaitWithTimeout(absl::Condition(&done), absl::Seconds(20));
+    return done ? status : grpc::Status(grpc::StatusCode::UNKNOWN, "no answer");
+  }
+
+  grpc::ClientContext context;
   absl::Mutex mu;
   bool done ABSL_GUARDED_BY(mu) = false;
   grpc::Status status ABSL_GUARDED_BY(mu);
@@ -87,36 +96,33 @@ struct Outcome {
 
 // A held backend behind a proxy, both listening on ports the kernel chose. The method is
 // unknown to this binary, so the proxy relays it on its streaming path (any shape).
-struct Relay {
-  Relay() {
+class GrpcProxyClose : public ::testing::Test {
+ protected:
+  void SetUp() override {
     backend_server = Serve(&backend, &backend_port);
+    ASSERT_NE(backend_server, nullptr);
     backends = std::make_unique<BackendTable>(std::vector<BackendService>{
         {"test.Held", "127.0.0.1:" + std::to_string(backend_port)}});
     proxy = std::make_unique<GrpcProxyService>(backends.get(), &authorizer);
     proxy_server = Serve(proxy.get(), &proxy_port);
+    ASSERT_NE(proxy_server, nullptr);
     stub = std::make_unique<grpc::GenericStub>(grpc::CreateChannel(
         "127.0.0.1:" + std::to_string(proxy_port), grpc::InsecureChannelCredentials()));
   }
-  ~Relay() {
-    proxy_server->Shutdown(std::chrono::system_clock::now());
-    backend_server->Shutdown(std::chrono::system_clock::now());
+  void TearDown() override {
+    if (proxy_server) proxy_server->Shutdown(std::chrono::system_clock::now());
+    if (backend_server) backend_server->Shutdown(std::chrono::system_clock::now());
   }
 
-  void Call(Outcome& outcome, grpc::ClientContext& context) {
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+  void Call(Outcome& outcome) {
+    outcome.context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
     grpc::ByteBuffer request = Bytes("ask");
-    stub->UnaryCall(&context, "/test.Held/Call", grpc::StubOptions(), &request,
+    stub->UnaryCall(&outcome.context, "/test.Held/Call", grpc::StubOptions(), &request,
                     &outcome.response, [&outcome](grpc::Status status) {
                       absl::MutexLock lock(&outcome.mu);
                       outcome.status = std::move(status);
                       outcome.done = true;
                     });
-  }
-
-  static grpc::Status Wait(Outcome& outcome) {
-    absl::MutexLock lock(&outcome.mu);
-    outcome.mu.AwaitWithTimeout(absl::Condition(&outcome.done), absl::Seconds(20));
-    return outcome.done ? outcome.status : grpc::Status(grpc::StatusCode::UNKNOWN, "no answer");
   }
 
   // The proxy's call object ends just after the caller has its answer.
@@ -140,45 +146,36 @@ struct Relay {
   std::unique_ptr<grpc::GenericStub> stub;
 };
 
-TEST(GrpcProxyClose, ACallInProgressKeepsTheProxyOpenAndLaterCallsAreRefused) {
-  Relay relay;
-  ASSERT_NE(relay.backend_server, nullptr);
-  ASSERT_NE(relay.proxy_server, nullptr);
+TEST_F(GrpcProxyClose, ACallInProgressKeepsTheProxyOpenAndLaterCallsAreRefused) {
   Outcome first;
-  grpc::ClientContext first_context;
-  relay.Call(first, first_context);
-  HeldBackend::Call* held = relay.backend.WaitForHeld();
+  Call(first);
+  HeldBackend::Call* held = backend.WaitForHeld();
   ASSERT_NE(held, nullptr) << "the relayed call never reached the backend";
-  EXPECT_FALSE(relay.proxy->CloseIfIdle()) << "a relayed call is in progress";
+  EXPECT_FALSE(proxy->CloseIfIdle()) << "a relayed call is in progress";
 
   held->Answer();
-  grpc::Status answered = Relay::Wait(first);
+  grpc::Status answered = first.Wait();
   EXPECT_TRUE(answered.ok()) << answered.error_message();
-  EXPECT_TRUE(relay.CloseWithin(absl::Seconds(2))) << "no call is in progress, so it closes";
-  EXPECT_TRUE(relay.proxy->CloseIfIdle()) << "closed stays closed";
+  EXPECT_TRUE(CloseWithin(absl::Seconds(2))) << "no call is in progress, so it closes";
+  EXPECT_TRUE(proxy->CloseIfIdle()) << "closed stays closed";
 
   Outcome refused;
-  grpc::ClientContext refused_context;
-  relay.Call(refused, refused_context);
-  grpc::Status status = Relay::Wait(refused);
+  Call(refused);
+  grpc::Status status = refused.Wait();
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
   EXPECT_NE(status.error_message().find("stopping"), std::string::npos) << status.error_message();
-  EXPECT_EQ(relay.backend.calls(), 1) << "a refused call must not reach the backend";
+  EXPECT_EQ(backend.calls(), 1) << "a refused call must not reach the backend";
 }
 
-TEST(GrpcProxyClose, EndStreamsEndsARelayInProgressWithUnavailable) {
-  Relay relay;
-  ASSERT_NE(relay.backend_server, nullptr);
-  ASSERT_NE(relay.proxy_server, nullptr);
+TEST_F(GrpcProxyClose, EndStreamsEndsARelayInProgressWithUnavailable) {
   Outcome streaming;
-  grpc::ClientContext context;
-  relay.Call(streaming, context);
-  ASSERT_NE(relay.backend.WaitForHeld(), nullptr) << "the relayed call never reached the backend";
+  Call(streaming);
+  ASSERT_NE(backend.WaitForHeld(), nullptr) << "the relayed call never reached the backend";
 
-  relay.proxy->EndStreams();
-  grpc::Status status = Relay::Wait(streaming);
+  proxy->EndStreams();
+  grpc::Status status = streaming.Wait();
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << status.error_message();
-  EXPECT_TRUE(relay.CloseWithin(absl::Seconds(2))) << "the ended relay no longer counts";
+  EXPECT_TRUE(CloseWithin(absl::Seconds(2))) << "the ended relay no longer counts";
 }
 
 }  // namespace
