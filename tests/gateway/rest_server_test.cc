@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <memory>
 #include <thread>
 #include <vector>
 
@@ -106,13 +107,35 @@ Answer Exchange(asio::ip::tcp::socket& socket, const std::string& target) {
   return answer;
 }
 
+// On a fresh connection, with a 10 s limit: once the server has stopped, its port may be
+// taken by another program on the machine that never answers.
 Answer CallOnce(int port, const std::string& target) {
   asio::io_context io;
-  asio::ip::tcp::socket socket(io);
-  boost::system::error_code ec;
-  socket.connect({asio::ip::make_address("127.0.0.1"), static_cast<uint16_t>(port)}, ec);
-  if (ec) return {};
-  return Exchange(socket, target);
+  boost::beast::tcp_stream stream(io);
+  stream.expires_after(std::chrono::seconds(10));
+  Answer answer;
+  auto request = std::make_shared<http::request<http::string_body>>(http::verb::post, target, 11);
+  request->set(http::field::host, "127.0.0.1");
+  request->body() = "{}";
+  request->prepare_payload();
+  boost::beast::flat_buffer buffer;
+  http::response<http::string_body> response;
+  stream.async_connect(
+      {asio::ip::make_address("127.0.0.1"), static_cast<uint16_t>(port)},
+      [&](boost::system::error_code ec) {
+        if (ec) return;
+        http::async_write(stream, *request, [&](boost::system::error_code ec, size_t) {
+          if (ec) return;
+          http::async_read(stream, buffer, response, [&](boost::system::error_code ec, size_t) {
+            if (ec) return;
+            answer.status = response.result_int();
+            answer.body = response.body();
+            answer.keep_alive = response.keep_alive();
+          });
+        });
+      });
+  io.run();
+  return answer;
 }
 
 TEST(RestServerDrain, EveryRequestWhoseHandlerRanIsAnswered) {
