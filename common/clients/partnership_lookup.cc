@@ -29,7 +29,8 @@ absl::StatusOr<PartnershipFacts> RegistryPartnershipLookup::Lookup(
                       absl::StrCat("the register did not answer about ", partnership_name,
                                    ": ", status.error_message()));
   }
-  return PartnershipFacts{partnership.key_partnership(), partnership.state()};
+  return PartnershipFacts{partnership.key_partnership(), partnership.state(), partnership.tier(),
+                          partnership.lead_service(), partnership.protocol()};
 }
 
 }  // namespace accord::clients

@@ -17,6 +17,9 @@ namespace accord::clients {
 struct PartnershipFacts {
   bool key_partnership = false;
   registry::v1::State state = registry::v1::STATE_UNSPECIFIED;
+  registry::v1::Tier tier = registry::v1::TIER_UNSPECIFIED;
+  std::string lead_service;
+  std::string protocol;  // "protocols/{id}" the partnership is bound to; empty when none
 };
 
 // Thread-safe. NOT_FOUND naming `parent` when the register has no such partnership;

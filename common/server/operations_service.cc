@@ -1,5 +1,7 @@
 #include "common/server/operations_service.h"
 
+#include "common/storage/feed_follower.h"
+
 #include <filesystem>
 
 #include "absl/strings/match.h"
@@ -71,6 +73,13 @@ grpc::Status OperationsServiceImpl::GetStoreStatus(grpc::ServerContext*,
   response->set_opened_at_schema_version(store_->opened_at_version());
   response->set_latest_sequence(store_->latest_sequence());
   response->set_size_bytes(storage::StoreSizeBytes(*store_));
+  if (auto cursors = storage::ReadCursors(*store_); cursors.ok()) {
+    for (const auto& [feed, applied] : *cursors) {
+      ops::v1::FeedCursor* cursor = response->add_feeds();
+      cursor->set_feed(feed);
+      cursor->set_applied_sequence(applied);
+    }
+  }
   response->set_backup_dir(backup_dir_);
   if (!backup_dir_.empty()) {
     absl::StatusOr<std::vector<storage::BackupRecord>> listed =

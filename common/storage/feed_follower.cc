@@ -26,6 +26,21 @@ absl::StatusOr<int64_t> ReadCursor(const Store& store, absl::string_view source)
   return cursor;
 }
 
+absl::StatusOr<std::map<std::string, int64_t>> ReadCursors(const Store& store) {
+  std::map<std::string, int64_t> cursors;
+  const std::string prefix = CursorKey("");
+  auto it = store.NewIterator(rocksdb::kDefaultColumnFamilyName);
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    int64_t cursor = 0;
+    if (!absl::SimpleAtoi(View(it->value()), &cursor)) {
+      return absl::DataLossError(absl::StrCat("cursor ", View(it->key()), " is unreadable"));
+    }
+    cursors[std::string(View(it->key()).substr(prefix.size()))] = cursor;
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "read cursors");
+  return cursors;
+}
+
 absl::Status ApplyOnce(Store& store, absl::string_view source, const events::v1::Event& event,
                        const std::function<absl::Status(Change&)>& apply) {
   return store.Write([&](Change& change) -> absl::Status {

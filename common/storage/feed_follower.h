@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -25,6 +26,9 @@ namespace accord::storage {
 
 // The stored cursor of feed `source` (0 when none).
 absl::StatusOr<int64_t> ReadCursor(const Store& store, absl::string_view source);
+
+// Every stored cursor: feed name -> last sequence applied.
+absl::StatusOr<std::map<std::string, int64_t>> ReadCursors(const Store& store);
 
 // Applies `event` from feed `source` in one batch with its cursor: `apply` adds the event's
 // effects to the change (it may add none); events at or before the cursor are skipped.

@@ -65,15 +65,17 @@ std::vector<MethodRule> BuildRules() {
       Write(asm_ + "CreateAssessment", "assessments:write", kOwn),
       Read(asm_ + "GetAssessment", "assessments:read"),
       Read(asm_ + "ListAssessments", "assessments:read"),
-      Write(asm_ + "ModerateAssessment", "partnerships:approve"),
+      Write(asm_ + "ModerateAssessment", "partnerships:approve", kOwn),
       Read(asm_ + "GetRequirements", "assessments:read"),
       Write(asm_ + "CreateEvaluation", "assessments:write", kOwn),
       Read(asm_ + "GetEvaluation", "assessments:read"),
       Read(asm_ + "ListEvaluations", "assessments:read"),
       Write(asm_ + "UpdateEvaluation", "assessments:write", kOwn),
       Write(asm_ + "SubmitEvaluation", "assessments:write", kOwn),
-      Write(asm_ + "SignOffEvaluation", "partnerships:approve"),
-      Write(asm_ + "RejectEvaluation", "partnerships:approve"),
+      // A decision by a service-scoped role (a Head of Service, say) stands only for its own
+      // service's partnerships; council-wide roles decide for any.
+      Write(asm_ + "SignOffEvaluation", "partnerships:approve", kOwn),
+      Write(asm_ + "RejectEvaluation", "partnerships:approve", kOwn),
       Read(asm_ + "ListEvents", "assessments:read"),
       Read(asm_ + "StreamEvents", "assessments:read"),
       // Risk. The corporate risk register works the escalations, nothing else.
@@ -162,8 +164,14 @@ const std::set<std::string>& KnownRoles() {
 }
 
 const std::set<std::string>& CouncilWideRoles() {
-  static const auto* roles =
-      new std::set<std::string>{"REGISTER_KEEPER", "CHIEF_EXECUTIVE", "SENIOR_MANAGEMENT_TEAM"};
+  // Roles that act for the whole council (DOMAIN.md section 9): the keeper of the register,
+  // the Chief Executive and the Senior Management Team, the Head of Governance (approves
+  // every key partnership's memorandum: Chorley) and the Executive (Cabinet decisions).
+  // Every other role (Lead Officer, Head of Service, Strategic Director) is scoped to the
+  // officer's own service.
+  static const auto* roles = new std::set<std::string>{
+      "REGISTER_KEEPER", "CHIEF_EXECUTIVE", "SENIOR_MANAGEMENT_TEAM", "HEAD_OF_GOVERNANCE",
+      "EXECUTIVE"};
   return *roles;
 }
 

@@ -13,6 +13,9 @@
 #include "common/api/field_mask.h"
 #include "common/api/page_token.h"
 #include "common/api/request_id.h"
+#include "common/lifecycle/lifecycle.h"
+#include "common/storage/feed_follower.h"
+#include "common/storage/partnership_views.h"
 #include "common/storage/protocol_versions.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "google/protobuf/util/time_util.h"
@@ -26,6 +29,8 @@ namespace {
 
 using events::v1::ChangeKind;
 using google::protobuf::util::TimeUtil;
+using lifecycle::Act;
+using lifecycle::Outcome;
 
 constexpr absl::string_view kProtocols = "protocols";
 constexpr absl::string_view kRecords = "records";
@@ -215,10 +220,48 @@ const std::set<std::string>& EvaluationWritableFields() {
   return *fields;
 }
 
+// Inside a change: the partnership's view, refused unless the life cycle allows `act` in
+// the state the view and this service's own records give.
+absl::StatusOr<lifecycle::View> Admit(storage::Change& change, const storage::ViewForAct& view,
+                                      Act act) {
+  auto current = view.Get(change);
+  if (!current.ok()) return current.status();
+  if (absl::Status s = lifecycle::Check(current->name(), lifecycle::StateOf(*current), act);
+      !s.ok()) {
+    return s;
+  }
+  return current;
+}
+
+// Inside a change: this service's own act moved the partnership on (the register's feed
+// will say so a moment later); kept so that the next act is judged by it.
+void Progress(storage::Change& change, const std::string& partnership_id, lifecycle::View view,
+              Outcome outcome) {
+  view.set_own_progress(lifecycle::StateAfter(lifecycle::StateOf(view), outcome));
+  storage::PutView(change, partnership_id, view);
+}
+
+// The protocol a partnership's act runs under: the one it is bound to (by the register,
+// or by its own screening a moment ago), else `requested`, else the service default.
+// FAILED_PRECONDITION naming `field` when `requested` differs from the binding.
+absl::StatusOr<std::string> ProtocolFor(const lifecycle::View& view, const std::string& requested,
+                                        const std::string& default_protocol,
+                                        absl::string_view field) {
+  const std::string& bound = !view.protocol().empty() ? view.protocol() : view.own_protocol();
+  if (bound.empty()) return requested.empty() ? default_protocol : requested;
+  if (!requested.empty() && requested != bound) {
+    return api::Error(absl::StatusCode::kFailedPrecondition, "PROTOCOL_BOUND",
+                      absl::StrCat(field, ": ", view.name(), " runs under ", bound, ", not ",
+                                   requested, "; only the register keeper binds it to another "
+                                   "protocol"));
+  }
+  return bound;
+}
+
 }  // namespace
 
 std::vector<std::string> Assessments::ColumnFamilies() {
-  return {std::string(kProtocols), std::string(kRecords)};
+  return {std::string(kProtocols), std::string(kRecords), std::string(storage::kViewsFamily)};
 }
 
 absl::Status Assessments::LoadProtocols(const std::vector<v1::Protocol>& protocols) {
@@ -308,11 +351,26 @@ absl::StatusOr<v1::Protocol> Assessments::CreateProtocolVersion(
 
 absl::StatusOr<v1::Screening> Assessments::CreateScreening(
     const v1::CreateScreeningRequest& request, const server::Caller& caller) {
+  if (absl::Status s = server::RequireOfficer(caller).status(); !s.ok()) return s;
   auto partnership_id = PartnershipId(request.parent(), "parent");
   if (!partnership_id.ok()) return partnership_id.status();
   const v1::Screening& input = request.screening();
-  auto protocol = ProtocolVersion(default_protocol_, 0);
-  if (!protocol.ok()) return protocol.status();
+  if (auto replay = storage::Replayed<v1::Screening>(*store_, "CreateScreening",
+                                                     request.request_id(),
+                                                     api::RequestFingerprint(request))) {
+    return *replay;
+  }
+  // Bad input is answered before an unknown partnership (the input is judged against the
+  // protocol the partnership would run under).
+  auto view = storage::ViewForAct::Prepare(*store_, *lookup_, request.parent());
+  if (!view.ok() && !absl::IsNotFound(view.status())) return view.status();
+  auto seen_view = view.ok() ? view->Get(*store_) : lifecycle::View();
+  if (!seen_view.ok()) return seen_view.status();
+  auto protocol_name = ProtocolFor(*seen_view, input.protocol(), default_protocol_,
+                                   "screening.protocol");
+  if (!protocol_name.ok()) return protocol_name.status();
+  auto protocol = ProtocolVersion(*protocol_name, 0);
+  if (!protocol.ok()) return api::PrefixFields(protocol.status(), "screening.");
   std::vector<api::FieldViolation> violations;
   if (input.outcome() == v1::SCREENING_OUTCOME_UNSPECIFIED ||
       !v1::ScreeningOutcome_IsValid(input.outcome())) {
@@ -338,16 +396,20 @@ absl::StatusOr<v1::Screening> Assessments::CreateScreening(
     }
   }
   if (!violations.empty()) return api::InvalidFields(violations);
-  if (auto replay = storage::Replayed<v1::Screening>(*store_, "CreateScreening",
-                                                     request.request_id(),
-                                                     api::RequestFingerprint(request))) {
-    return *replay;
-  }
-  if (auto facts = lookup_->Lookup(request.parent()); !facts.ok()) return facts.status();
+  if (!view.ok()) return view.status();
 
   return CreateOnce<v1::Screening>(
       *store_, "CreateScreening", request, request.request_id(),
       [&](storage::Change& change) -> absl::StatusOr<v1::Screening> {
+        auto admitted = Admit(change, *view, Act::kScreen);
+        if (!admitted.ok()) return admitted.status();
+        auto still = ProtocolFor(*admitted, input.protocol(), default_protocol_,
+                                 "screening.protocol");
+        if (!still.ok()) return still.status();
+        if (*still != protocol->name()) {
+          return api::Error(absl::StatusCode::kAborted, "PROTOCOL_REBOUND",
+                            "the partnership's protocol changed while this was recorded; retry");
+        }
         v1::Screening screening;
         *screening.mutable_answers() = input.answers();
         screening.set_outcome(input.outcome());
@@ -361,6 +423,11 @@ absl::StatusOr<v1::Screening> Assessments::CreateScreening(
         screening.set_etag(absl::StrCat(change.sequence()));
         change.Put(kRecords, RecordPrefix(*partnership_id, kScreening) + id,
                    screening.SerializeAsString());
+        lifecycle::View next = *admitted;
+        if (next.protocol().empty()) next.set_own_protocol(protocol->name());
+        Progress(change, *partnership_id, next,
+                 input.outcome() == v1::NOT_A_PARTNERSHIP ? Outcome::kScreenedOut
+                                                          : Outcome::kScreenedIn);
         change.Emit(events::v1::CREATED, screening.name(), screening, request.request_id(),
                     "screened");
         return screening;
@@ -375,27 +442,41 @@ absl::StatusOr<v1::ListScreeningsResponse> Assessments::ListScreenings(
 
 absl::StatusOr<v1::Assessment> Assessments::CreateAssessment(
     const v1::CreateAssessmentRequest& request, const server::Caller& caller) {
+  if (absl::Status s = server::RequireOfficer(caller).status(); !s.ok()) return s;
   auto partnership_id = PartnershipId(request.parent(), "parent");
   if (!partnership_id.ok()) return partnership_id.status();
-  std::string protocol_name = request.assessment().protocol().empty()
-                                  ? default_protocol_
-                                  : request.assessment().protocol();
-  auto protocol = ProtocolVersion(protocol_name, 0);
-  if (!protocol.ok()) return api::PrefixFields(protocol.status(), "assessment.");
-  v1::Assessment input;
-  *input.mutable_answers() = request.assessment().answers();
-  auto assessed = Assess(input, *protocol);
-  if (!assessed.ok()) return api::PrefixFields(assessed.status(), "assessment.");
   if (auto replay = storage::Replayed<v1::Assessment>(*store_, "CreateAssessment",
                                                       request.request_id(),
                                                       api::RequestFingerprint(request))) {
     return *replay;
   }
-  if (auto facts = lookup_->Lookup(request.parent()); !facts.ok()) return facts.status();
+  auto view = storage::ViewForAct::Prepare(*store_, *lookup_, request.parent());
+  if (!view.ok() && !absl::IsNotFound(view.status())) return view.status();
+  auto seen_view = view.ok() ? view->Get(*store_) : lifecycle::View();
+  if (!seen_view.ok()) return seen_view.status();
+  auto protocol_name = ProtocolFor(*seen_view, request.assessment().protocol(),
+                                   default_protocol_, "assessment.protocol");
+  if (!protocol_name.ok()) return protocol_name.status();
+  auto protocol = ProtocolVersion(*protocol_name, 0);
+  if (!protocol.ok()) return api::PrefixFields(protocol.status(), "assessment.");
+  v1::Assessment input;
+  *input.mutable_answers() = request.assessment().answers();
+  auto assessed = Assess(input, *protocol);
+  if (!assessed.ok()) return api::PrefixFields(assessed.status(), "assessment.");
+  if (!view.ok()) return view.status();
 
   return CreateOnce<v1::Assessment>(
       *store_, "CreateAssessment", request, request.request_id(),
       [&](storage::Change& change) -> absl::StatusOr<v1::Assessment> {
+        auto admitted = Admit(change, *view, Act::kAssess);
+        if (!admitted.ok()) return admitted.status();
+        auto still = ProtocolFor(*admitted, request.assessment().protocol(), default_protocol_,
+                                 "assessment.protocol");
+        if (!still.ok()) return still.status();
+        if (*still != protocol->name()) {
+          return api::Error(absl::StatusCode::kAborted, "PROTOCOL_REBOUND",
+                            "the partnership's protocol changed while this was recorded; retry");
+        }
         v1::Assessment assessment = *assessed;
         std::string id = NewRecordId(kAssessment, change.sequence());
         assessment.set_name(absl::StrCat(request.parent(), "/assessments/", id));
@@ -405,6 +486,7 @@ absl::StatusOr<v1::Assessment> Assessments::CreateAssessment(
         assessment.set_etag(absl::StrCat(change.sequence()));
         change.Put(kRecords, RecordPrefix(*partnership_id, kAssessment) + id,
                    assessment.SerializeAsString());
+        Progress(change, *partnership_id, *admitted, Outcome::kAssessed);
         change.Emit(events::v1::CREATED, assessment.name(), assessment, request.request_id(),
                     "assessed");
         return assessment;
@@ -433,9 +515,22 @@ absl::StatusOr<v1::Assessment> Assessments::ModerateAssessment(
   auto parsed = ParseRecordName(request.name(), "assessments");
   if (!parsed.ok()) return parsed.status();
   std::string key = RecordPrefix(parsed->partnership_id, kAssessment) + parsed->record_id;
+  auto view = storage::ViewForAct::Prepare(*store_, *lookup_,
+                                           absl::StrCat(kPartnerships, parsed->partnership_id));
+  if (!view.ok()) return view.status();
+  if (auto seen = view->Get(*store_); !seen.ok()) {
+    return seen.status();
+  } else if (absl::Status s = lifecycle::Check(seen->name(), lifecycle::StateOf(*seen),
+                                               Act::kModerate);
+             !s.ok()) {
+    return s;
+  }
   return CreateOnce<v1::Assessment>(
       *store_, "ModerateAssessment", request, request.request_id(),
       [&](storage::Change& change) -> absl::StatusOr<v1::Assessment> {
+        if (auto admitted = Admit(change, *view, Act::kModerate); !admitted.ok()) {
+          return admitted.status();
+        }
         std::string bytes;
         absl::Status found = change.Get(kRecords, key, &bytes);
         if (absl::IsNotFound(found)) return NotFound("assessment", request.name());
@@ -443,6 +538,11 @@ absl::StatusOr<v1::Assessment> Assessments::ModerateAssessment(
         v1::Assessment assessment;
         if (absl::Status s = Decode(bytes, &assessment); !s.ok()) return s;
         if (absl::Status s = CheckEtag(request.etag(), assessment.etag()); !s.ok()) return s;
+        if (!assessment.void_reason().empty()) {
+          return api::Error(absl::StatusCode::kFailedPrecondition, "ASSESSMENT_VOID",
+                            absl::StrCat("name: ", assessment.name(), " is void: ",
+                                         assessment.void_reason()));
+        }
         auto latest = LatestAssessment(parsed->partnership_id);
         if (!latest.ok()) return latest.status();
         if (latest->name() != assessment.name()) {
@@ -471,28 +571,43 @@ absl::StatusOr<v1::Assessment> Assessments::ModerateAssessment(
 
 absl::StatusOr<v1::Assessment> Assessments::LatestAssessment(
     const std::string& partnership_id) const {
-  auto page = PageNewestFirst(*store_, RecordPrefix(partnership_id, kAssessment), 1, "");
-  if (!page.ok()) return page.status();
-  if (page->first.empty()) {
-    return api::Error(absl::StatusCode::kFailedPrecondition, "NOT_ASSESSED",
-                      absl::StrCat("partnerships/", partnership_id,
-                                   " has no significance assessment yet; assess it first"));
+  // Newest first; void assessments (refused by the register) do not count.
+  std::string prefix = RecordPrefix(partnership_id, kAssessment);
+  auto it = store_->NewIterator(kRecords);
+  for (it->SeekForPrev(prefix + std::string(8, '\xff'));
+       it->Valid() && absl::StartsWith(storage::View(it->key()), prefix); it->Prev()) {
+    v1::Assessment assessment;
+    if (absl::Status s = Decode(it->value().ToString(), &assessment); !s.ok()) return s;
+    if (assessment.void_reason().empty()) return assessment;
   }
-  v1::Assessment assessment;
-  if (absl::Status s = Decode(page->first[0], &assessment); !s.ok()) return s;
-  return assessment;
+  if (!it->status().ok()) return storage::FromRocks(it->status(), "latest assessment");
+  return api::Error(absl::StatusCode::kFailedPrecondition, "NOT_ASSESSED",
+                    absl::StrCat("partnerships/", partnership_id,
+                                 " has no significance assessment yet; assess it first"));
 }
 
 absl::StatusOr<Assessments::Current> Assessments::CurrentRequirements(
-    const std::string& partnership_id) {
+    const std::string& partnership_id, std::optional<Act> act) {
+  auto view = storage::ViewForAct::Prepare(*store_, *lookup_,
+                                           absl::StrCat(kPartnerships, partnership_id));
+  if (!view.ok()) return view.status();
+  auto facts = view->Get(*store_);
+  if (!facts.ok()) return facts.status();
+  // Refused at once when the state forbids the act (the change checks again, under the
+  // writer, against what the register's feed has brought by then).
+  if (act.has_value()) {
+    if (absl::Status s = lifecycle::Check(facts->name(), lifecycle::StateOf(*facts), *act);
+        !s.ok()) {
+      return s;
+    }
+  }
   auto assessment = LatestAssessment(partnership_id);
   if (!assessment.ok()) return assessment.status();
-  auto facts = lookup_->Lookup(absl::StrCat(kPartnerships, partnership_id));
-  if (!facts.ok()) return facts.status();
   auto protocol = ProtocolVersion(assessment->protocol(), assessment->protocol_version());
   if (!protocol.ok()) return protocol.status();
   Current current;
-  current.requirements = RequirementsFor(assessment->final_tier(), facts->key_partnership,
+  current.view = *std::move(view);
+  current.requirements = RequirementsFor(assessment->final_tier(), facts->key_partnership(),
                                          assessment->accountable_body(), *protocol);
   current.requirements.set_name(absl::StrCat(kPartnerships, partnership_id, "/requirements"));
   current.assessment = *std::move(assessment);
@@ -528,16 +643,17 @@ absl::StatusOr<v1::Requirements> Assessments::GetRequirements(const std::string&
         "name", absl::StrCat("must look like partnerships/{partnership}/requirements; got '",
                              name, "'"));
   }
-  auto current = CurrentRequirements(parts[1]);
+  auto current = CurrentRequirements(parts[1], std::nullopt);
   if (!current.ok()) return current.status();
   return current->requirements;
 }
 
 absl::StatusOr<v1::Evaluation> Assessments::CreateEvaluation(
     const v1::CreateEvaluationRequest& request, const server::Caller& caller) {
+  if (absl::Status s = server::RequireOfficer(caller).status(); !s.ok()) return s;
   auto partnership_id = PartnershipId(request.parent(), "parent");
   if (!partnership_id.ok()) return partnership_id.status();
-  auto current = CurrentRequirements(*partnership_id);
+  auto current = CurrentRequirements(*partnership_id, Act::kEvaluate);
   if (!current.ok()) return current.status();
   const v1::Requirements& requirements = current->requirements;
   const v1::Protocol& protocol = current->protocol;
@@ -551,8 +667,13 @@ absl::StatusOr<v1::Evaluation> Assessments::CreateEvaluation(
   return CreateOnce<v1::Evaluation>(
       *store_, "CreateEvaluation", request, request.request_id(),
       [&](storage::Change& change) -> absl::StatusOr<v1::Evaluation> {
+        if (auto admitted = Admit(change, current->view, Act::kEvaluate); !admitted.ok()) {
+          return admitted.status();
+        }
         std::string id = NewRecordId(kEvaluation, change.sequence());
         evaluation.set_name(absl::StrCat(request.parent(), "/evaluations/", id));
+        evaluation.set_created_by(caller.officer);
+        evaluation.set_updated_by(caller.officer);
         evaluation.set_kind(requirements.document());
         evaluation.set_state(v1::Evaluation::DRAFT);
         evaluation.set_protocol(protocol.name());
@@ -582,6 +703,7 @@ absl::StatusOr<v1::ListEvaluationsResponse> Assessments::ListEvaluations(
 absl::StatusOr<v1::Evaluation> Assessments::ChangeEvaluation(
     absl::string_view method, const std::string& name, absl::string_view etag,
     absl::string_view request_id, const google::protobuf::Message& request,
+    const storage::ViewForAct& view, Act act, const std::string& officer,
     const EvaluationChange& decide) {
   auto parsed = ParseRecordName(name, "evaluations");
   if (!parsed.ok()) return parsed.status();
@@ -589,6 +711,8 @@ absl::StatusOr<v1::Evaluation> Assessments::ChangeEvaluation(
   return CreateOnce<v1::Evaluation>(
       *store_, method, request, request_id,
       [&](storage::Change& change) -> absl::StatusOr<v1::Evaluation> {
+        auto admitted = Admit(change, view, act);
+        if (!admitted.ok()) return admitted.status();
         std::string bytes;
         absl::Status found = change.Get(kRecords, key, &bytes);
         if (absl::IsNotFound(found)) return NotFound("evaluation", name);
@@ -600,8 +724,16 @@ absl::StatusOr<v1::Evaluation> Assessments::ChangeEvaluation(
         auto action = decide(evaluation);
         if (!action.ok()) return action.status();
         *evaluation.mutable_update_time() = Now();
+        evaluation.set_updated_by(officer);
         evaluation.set_etag(absl::StrCat(change.sequence()));
         change.Put(kRecords, key, evaluation.SerializeAsString());
+        Outcome outcome = *action == "submitted"  ? Outcome::kSubmitted
+                          : *action == "approved" ? Outcome::kApproved
+                          : *action == "rejected" ? Outcome::kRejected
+                                                  : Outcome::kNone;
+        if (outcome != Outcome::kNone) {
+          Progress(change, parsed->partnership_id, *admitted, outcome);
+        }
         change.Emit(before == evaluation.state() ? events::v1::UPDATED : events::v1::STATE_CHANGED,
                     evaluation.name(), evaluation, request_id, *action);
         return evaluation;
@@ -610,15 +742,16 @@ absl::StatusOr<v1::Evaluation> Assessments::ChangeEvaluation(
 
 absl::StatusOr<v1::Evaluation> Assessments::UpdateEvaluation(
     const v1::UpdateEvaluationRequest& request, const server::Caller& caller) {
+  if (absl::Status s = server::RequireOfficer(caller).status(); !s.ok()) return s;
   const std::string& name = request.evaluation().name();
   auto parsed = ParseRecordName(name, "evaluations");
   if (!parsed.ok()) return api::PrefixFields(parsed.status(), "evaluation.");
-  auto current = CurrentRequirements(parsed->partnership_id);
+  auto current = CurrentRequirements(parsed->partnership_id, Act::kEvaluate);
   if (!current.ok()) return current.status();
   std::string etag = request.etag().empty() ? request.evaluation().etag() : request.etag();
   return ChangeEvaluation(
-      "UpdateEvaluation", name, etag, request.request_id(), request,
-      [&](v1::Evaluation& evaluation) -> absl::StatusOr<std::string> {
+      "UpdateEvaluation", name, etag, request.request_id(), request, current->view,
+      Act::kEvaluate, caller.officer, [&](v1::Evaluation& evaluation) -> absl::StatusOr<std::string> {
         if (evaluation.state() != v1::Evaluation::DRAFT) {
           return api::Error(absl::StatusCode::kFailedPrecondition, "NOT_A_DRAFT",
                             absl::StrCat("name: ", name, " is ",
@@ -643,11 +776,11 @@ absl::StatusOr<v1::Evaluation> Assessments::SubmitEvaluation(
   if (!officer.ok()) return officer.status();
   auto parsed = ParseRecordName(request.name(), "evaluations");
   if (!parsed.ok()) return parsed.status();
-  auto current = CurrentRequirements(parsed->partnership_id);
+  auto current = CurrentRequirements(parsed->partnership_id, Act::kSubmit);
   if (!current.ok()) return current.status();
   return ChangeEvaluation(
       "SubmitEvaluation", request.name(), request.etag(), request.request_id(), request,
-      [&](v1::Evaluation& evaluation) -> absl::StatusOr<std::string> {
+      current->view, Act::kSubmit, caller.officer, [&](v1::Evaluation& evaluation) -> absl::StatusOr<std::string> {
         if (absl::Status s = CheckStillCurrent(parsed->partnership_id, *current, evaluation);
             !s.ok()) {
           return s;
@@ -668,11 +801,11 @@ absl::StatusOr<v1::Evaluation> Assessments::SignOffEvaluation(
   if (!officer.ok()) return officer.status();
   auto parsed = ParseRecordName(request.name(), "evaluations");
   if (!parsed.ok()) return parsed.status();
-  auto current = CurrentRequirements(parsed->partnership_id);
+  auto current = CurrentRequirements(parsed->partnership_id, Act::kSignOff);
   if (!current.ok()) return current.status();
   return ChangeEvaluation(
       "SignOffEvaluation", request.name(), request.etag(), request.request_id(), request,
-      [&](v1::Evaluation& evaluation) -> absl::StatusOr<std::string> {
+      current->view, Act::kSignOff, caller.officer, [&](v1::Evaluation& evaluation) -> absl::StatusOr<std::string> {
         if (absl::Status s = CheckStillCurrent(parsed->partnership_id, *current, evaluation);
             !s.ok()) {
           return s;
@@ -693,17 +826,129 @@ absl::StatusOr<v1::Evaluation> Assessments::RejectEvaluation(
   if (!officer.ok()) return officer.status();
   auto parsed = ParseRecordName(request.name(), "evaluations");
   if (!parsed.ok()) return parsed.status();
-  auto current = CurrentRequirements(parsed->partnership_id);
+  auto current = CurrentRequirements(parsed->partnership_id, Act::kSignOff);
   if (!current.ok()) return current.status();
   return ChangeEvaluation(
       "RejectEvaluation", request.name(), request.etag(), request.request_id(), request,
-      [&](v1::Evaluation& evaluation) -> absl::StatusOr<std::string> {
+      current->view, Act::kSignOff, caller.officer, [&](v1::Evaluation& evaluation) -> absl::StatusOr<std::string> {
         auto rejected = ApplyRejection(evaluation, request.reason(), caller.officer,
                                        RolesOf(caller), current->requirements);
         if (!rejected.ok()) return rejected.status();
         evaluation = *std::move(rejected);
         return std::string("rejected");
       });
+}
+
+namespace {
+
+// Inside a change: replaces a record and tells the feed.
+template <typename Message>
+void Rewrite(storage::Change& change, const std::string& key, Message& record,
+             absl::string_view action) {
+  record.set_etag(absl::StrCat(change.sequence()));
+  change.Put(kRecords, key, record.SerializeAsString());
+  change.Emit(events::v1::UPDATED, record.name(), record, "", action);
+}
+
+// Withdraws an evaluation not decided yet; false when it was decided or withdrawn before.
+bool Withdraw(v1::Evaluation& evaluation, const std::string& reason) {
+  if (evaluation.state() != v1::Evaluation::DRAFT &&
+      evaluation.state() != v1::Evaluation::SUBMITTED) {
+    return false;
+  }
+  evaluation.set_state(v1::Evaluation::WITHDRAWN);
+  evaluation.set_withdraw_reason(reason);
+  evaluation.clear_pending_sign_offs();
+  *evaluation.mutable_update_time() = Now();
+  return true;
+}
+
+// Voids the record the register refused (see lifecycle::RefusalAction).
+absl::Status VoidRefused(storage::Change& change, const events::v1::Event& event) {
+  std::vector<std::string> path = absl::StrSplit(event.resource_name(), '/');
+  if (path.size() != 4) return absl::OkStatus();
+  registry::v1::Partnership partnership;
+  event.resource().UnpackTo(&partnership);
+  std::string reason =
+      absl::StrCat("the register refused it: ", partnership.name(), " was already ",
+                   registry::v1::State_Name(partnership.state()));
+  const std::string& collection = path[2];
+  char kind = collection == "screenings"    ? kScreening
+              : collection == "assessments" ? kAssessment
+              : collection == "evaluations" ? kEvaluation
+                                            : 0;
+  if (kind == 0) return absl::OkStatus();
+  std::string key = RecordPrefix(path[1], kind) + path[3];
+  std::string bytes;
+  absl::Status found = change.Get(kRecords, key, &bytes);
+  if (absl::IsNotFound(found)) return absl::OkStatus();
+  if (!found.ok()) return found;
+  if (kind == kScreening) {
+    v1::Screening screening;
+    if (absl::Status s = Decode(bytes, &screening); !s.ok()) return s;
+    if (!screening.void_reason().empty()) return absl::OkStatus();
+    screening.set_void_reason(reason);
+    Rewrite(change, key, screening, "screening_voided");
+  } else if (kind == kAssessment) {
+    v1::Assessment assessment;
+    if (absl::Status s = Decode(bytes, &assessment); !s.ok()) return s;
+    if (lifecycle::RefusedAction(event) == "moderated") {
+      if (!assessment.has_moderation()) return absl::OkStatus();
+      assessment.clear_moderation();
+      assessment.set_final_tier(assessment.computed_tier());
+      *assessment.mutable_update_time() = Now();
+      Rewrite(change, key, assessment, "moderation_voided");
+    } else if (assessment.void_reason().empty()) {
+      assessment.set_void_reason(reason);
+      *assessment.mutable_update_time() = Now();
+      Rewrite(change, key, assessment, "assessment_voided");
+    }
+  } else {
+    v1::Evaluation evaluation;
+    if (absl::Status s = Decode(bytes, &evaluation); !s.ok()) return s;
+    if (evaluation.state() == v1::Evaluation::WITHDRAWN) return absl::OkStatus();
+    // Decided after the partnership had ended: the decision does not stand.
+    evaluation.set_state(v1::Evaluation::SUBMITTED);
+    Withdraw(evaluation, reason);
+    Rewrite(change, key, evaluation, "evaluation_withdrawn");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status Assessments::FollowRegister(const events::v1::Event& event) {
+  return storage::ApplyOnce(*store_, "registry", event, [&](storage::Change& change) {
+    if (lifecycle::IsRefusal(event)) {
+      if (absl::Status s = VoidRefused(change, event); !s.ok()) return s;
+    }
+    return storage::ApplyRegisterEvent(
+        change, event,
+        [&](storage::Change& change, const std::optional<lifecycle::View>&,
+            const std::optional<lifecycle::View>& after) -> absl::Status {
+          if (!after || !lifecycle::IsFinal(after->state())) return absl::OkStatus();
+          // Ended: nothing of it may still wait for a decision. Idempotent, so a repeat of
+          // the final state finds nothing left to withdraw.
+          registry::v1::Partnership partnership;
+          event.resource().UnpackTo(&partnership);
+          std::string reason = absl::StrCat(
+              after->name(), " was ", registry::v1::State_Name(after->state()),
+              partnership.state_reason().empty() ? "" : ": ", partnership.state_reason());
+          std::string prefix = RecordPrefix(after->name().substr(kPartnerships.size()),
+                                            kEvaluation);
+          auto it = store_->NewIterator(kRecords);
+          for (it->Seek(prefix); it->Valid() && absl::StartsWith(storage::View(it->key()), prefix);
+               it->Next()) {
+            v1::Evaluation evaluation;
+            if (absl::Status s = Decode(it->value().ToString(), &evaluation); !s.ok()) return s;
+            if (!Withdraw(evaluation, reason)) continue;
+            Rewrite(change, std::string(storage::View(it->key())), evaluation,
+                    "evaluation_withdrawn");
+          }
+          if (!it->status().ok()) return storage::FromRocks(it->status(), "withdraw");
+          return absl::OkStatus();
+        });
+  });
 }
 
 }  // namespace accord::assessment

@@ -7,6 +7,7 @@
 #ifndef ACCORD_SERVICES_ASSESSMENT_ASSESSMENTS_H_
 #define ACCORD_SERVICES_ASSESSMENT_ASSESSMENTS_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,8 @@
 #include "common/server/caller.h"
 #include "common/storage/store.h"
 #include "common/clients/partnership_lookup.h"
+#include "common/lifecycle/lifecycle.h"
+#include "common/storage/partnership_views.h"
 
 namespace accord::assessment {
 
@@ -67,6 +70,12 @@ class Assessments {
   absl::StatusOr<v1::Evaluation> RejectEvaluation(const v1::RejectEvaluationRequest& request,
                                                   const server::Caller& caller);
 
+  // Applies one event of the register's feed exactly once (its cursor in the same batch):
+  // keeps the partnership's view; when the partnership is closed, screened out or rejected,
+  // withdraws its draft and submitted evaluations; when the register refused an act this
+  // service had accepted (the partnership had moved on a moment before), voids it.
+  absl::Status FollowRegister(const events::v1::Event& event);
+
   storage::Store* store() const { return store_; }
 
  private:
@@ -80,8 +89,11 @@ class Assessments {
     v1::Assessment assessment;
     v1::Requirements requirements;
     v1::Protocol protocol;
+    storage::ViewForAct view;  // what each change judges the partnership's state by
   };
-  absl::StatusOr<Current> CurrentRequirements(const std::string& partnership_id);
+  // `act` (when given) is refused at once where the partnership's state forbids it.
+  absl::StatusOr<Current> CurrentRequirements(const std::string& partnership_id,
+                                              std::optional<lifecycle::Act> act);
   // Inside a change: ABORTED when the partnership was re-assessed since `current` was read
   // (the key-flag lookup cannot run under the writer lock), FAILED_PRECONDITION when the
   // evaluation is not the document its tier now requires.
@@ -94,6 +106,8 @@ class Assessments {
                                                   absl::string_view etag,
                                                   absl::string_view request_id,
                                                   const google::protobuf::Message& request,
+                                                  const storage::ViewForAct& view,
+                                                  lifecycle::Act act, const std::string& officer,
                                                   const EvaluationChange& decide);
 
   storage::Store* store_;

@@ -9,6 +9,8 @@
 #include "common/telemetry/log.h"
 #include "common/telemetry/metrics.h"
 #include "services/assessment/assessment_service.h"
+#include "common/storage/feed_follower.h"
+#include "accord/registry/v1/registry_service.grpc.pb.h"
 #include "services/assessment/assessments.h"
 #include "services/assessment/domain/protocol_rules.h"
 
@@ -75,6 +77,16 @@ int main(int argc, char** argv) {
   }
   accord::assessment::AssessmentServiceImpl service(&assessments);
 
-  return accord::server::RunService(flags, store->get(), {&service},
-                                    [&] { service.CloseStreams(); });
+  // The partnership's life cycle comes from the register's feed (ARCHITECTURE.md decision 9).
+  auto follower = accord::storage::FollowPeerFeed<accord::registry::v1::RegistryService>(
+      "registry", store->get(), registry_address,
+      [&assessments](const accord::events::v1::Event& event) {
+        return assessments.FollowRegister(event);
+      });
+  follower->Start();
+
+  return accord::server::RunService(flags, store->get(), {&service}, [&] {
+    follower->Stop();
+    service.CloseStreams();
+  });
 }

@@ -18,6 +18,8 @@
 #include "common/api/request_id.h"
 #include "google/protobuf/util/time_util.h"
 #include "common/storage/feed_follower.h"
+#include "common/lifecycle/lifecycle.h"
+#include "common/lifecycle/view.h"
 #include "common/telemetry/log.h"
 #include "services/registry/domain/assessment_reaction.h"
 #include "services/registry/domain/partnership_rules.h"
@@ -371,18 +373,58 @@ absl::StatusOr<v1::Partnership> Registry::Mutate(absl::string_view method,
 }
 
 namespace {
-absl::Status RefuseIfClosed(const v1::Partnership& p) {
-  if (IsReadOnly(p.state())) {
-    return api::Error(absl::StatusCode::kFailedPrecondition, "PARTNERSHIP_CLOSED",
-                      absl::StrCat("name: ", p.name(),
-                                   " is closed; its record is kept as it is and cannot change"));
-  }
-  return absl::OkStatus();
+
+// The life-cycle policy for the register's own acts.
+absl::Status Allowed(const v1::Partnership& p, lifecycle::Act act) {
+  return lifecycle::Check(p.name(), p.state(), act);
 }
+
+google::protobuf::Timestamp Now() {
+  return TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(absl::Now()));
+}
+
+constexpr absl::string_view kProtocolField = "protocol";
+
+// The update mask without "protocol", and whether it named it.
+std::pair<google::protobuf::FieldMask, bool> WithoutProtocol(const google::protobuf::FieldMask& mask) {
+  google::protobuf::FieldMask rest;
+  bool named = false;
+  for (const std::string& path : mask.paths()) {
+    if (path == kProtocolField) {
+      named = true;
+    } else {
+      rest.add_paths(path);
+    }
+  }
+  return {rest, named};
+}
+
+// A protocol binding as the register keeps it: "protocols/{id}".
+absl::Status ValidateProtocolName(absl::string_view name) {
+  constexpr absl::string_view kPrefix = "protocols/";
+  if (!absl::StartsWith(name, kPrefix)) {
+    return api::InvalidField("partnership.protocol",
+                             absl::StrCat("must look like protocols/{protocol}; got '", name, "'"));
+  }
+  return ValidateId(name.substr(kPrefix.size()), "partnership.protocol");
+}
+
 }  // namespace
 
-absl::StatusOr<v1::Partnership> Registry::Update(const v1::UpdatePartnershipRequest& request) {
+absl::StatusOr<v1::Partnership> Registry::Update(const v1::UpdatePartnershipRequest& request,
+                                                 const server::Caller& caller) {
   const v1::Partnership& patch = request.partnership();
+  auto [mask, rebinds] = WithoutProtocol(request.update_mask());
+  if (rebinds) {
+    // Which protocol governs a partnership is the register keeper's decision, audited as
+    // an update of the register with its own event.
+    if (!caller.roles.count("REGISTER_KEEPER")) {
+      return api::Error(absl::StatusCode::kPermissionDenied, "ROLE_REQUIRED",
+                        "partnership.protocol: only the register keeper binds a partnership "
+                        "to another protocol");
+    }
+    if (absl::Status s = ValidateProtocolName(patch.protocol()); !s.ok()) return s;
+  }
   if (!request.etag().empty() && !patch.etag().empty() && request.etag() != patch.etag()) {
     return api::InvalidField("etag", "differs from partnership.etag; send one of them");
   }
@@ -391,13 +433,15 @@ absl::StatusOr<v1::Partnership> Registry::Update(const v1::UpdatePartnershipRequ
   return Mutate(
       "UpdatePartnership", patch.name(), etag, request.request_id(), request,
       events::v1::UPDATED, [&](v1::Partnership& p) -> absl::Status {
-        if (absl::Status s = RefuseIfClosed(p); !s.ok()) return s;
+        if (absl::Status s = Allowed(p, lifecycle::Act::kEditRecord); !s.ok()) return s;
         v1::Partnership next = p;
-        if (absl::Status s =
-                api::ApplyFieldMask(request.update_mask(), patch, WritableFields(), &next);
-            !s.ok()) {
-          return s;
+        if (!rebinds || !mask.paths().empty()) {
+          if (absl::Status s = api::ApplyFieldMask(mask, patch, WritableFields(), &next);
+              !s.ok()) {
+            return s;
+          }
         }
+        if (rebinds) next.set_protocol(patch.protocol());
         if (absl::Status s = ValidatePartnership(next, "partnership."); !s.ok()) return s;
         p = std::move(next);
         return absl::OkStatus();
@@ -437,6 +481,9 @@ absl::StatusOr<v1::Partnership> Registry::Transition(
     const v1::TransitionPartnershipRequest& request) {
   return Mutate("TransitionPartnership", request.name(), request.etag(), request.request_id(),
                 request, events::v1::STATE_CHANGED, [&](v1::Partnership& p) -> absl::Status {
+                  if (lifecycle::IsFinal(p.state())) {
+                    return Allowed(p, lifecycle::Act::kExit);  // names why it is final
+                  }
                   if (absl::Status s = CheckRequestedTransition(p.state(), request.state(),
                                                                 request.reason());
                       !s.ok()) {
@@ -449,25 +496,27 @@ absl::StatusOr<v1::Partnership> Registry::Transition(
 }
 
 absl::StatusOr<v1::Partnership> Registry::AddMeetingNote(
-    const v1::AddMeetingNoteRequest& request) {
+    const v1::AddMeetingNoteRequest& request, const server::Caller& caller) {
+  if (absl::Status s = server::RequireOfficer(caller).status(); !s.ok()) return s;
   if (absl::Status s = ValidateMeetingNote(request.note(), "note."); !s.ok()) return s;
   return Mutate("AddMeetingNote", request.name(), "", request.request_id(), request,
                 events::v1::UPDATED, [&](v1::Partnership& p) -> absl::Status {
-                  if (absl::Status s = RefuseIfClosed(p); !s.ok()) return s;
+                  if (absl::Status s = Allowed(p, lifecycle::Act::kNote); !s.ok()) return s;
                   v1::MeetingNote* note = p.add_meeting_notes();
                   *note = request.note();
-                  *note->mutable_create_time() =
-                      TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(absl::Now()));
+                  note->set_author(caller.officer);
+                  *note->mutable_create_time() = Now();
                   return absl::OkStatus();
                 });
 }
 
 absl::StatusOr<v1::Partnership> Registry::AddAnnualSummary(
-    const v1::AddAnnualSummaryRequest& request) {
+    const v1::AddAnnualSummaryRequest& request, const server::Caller& caller) {
+  if (absl::Status s = server::RequireOfficer(caller).status(); !s.ok()) return s;
   if (absl::Status s = ValidateAnnualSummary(request.summary(), "summary."); !s.ok()) return s;
   return Mutate("AddAnnualSummary", request.name(), "", request.request_id(), request,
                 events::v1::UPDATED, [&](v1::Partnership& p) -> absl::Status {
-                  if (absl::Status s = RefuseIfClosed(p); !s.ok()) return s;
+                  if (absl::Status s = Allowed(p, lifecycle::Act::kNote); !s.ok()) return s;
                   for (const auto& existing : p.annual_summaries()) {
                     if (existing.year() == request.summary().year()) {
                       return api::Error(
@@ -478,24 +527,25 @@ absl::StatusOr<v1::Partnership> Registry::AddAnnualSummary(
                   }
                   v1::AnnualSummary* summary = p.add_annual_summaries();
                   *summary = request.summary();
-                  *summary->mutable_create_time() =
-                      TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(absl::Now()));
+                  summary->set_author(caller.officer);
+                  *summary->mutable_create_time() = Now();
                   return absl::OkStatus();
                 });
 }
 
 absl::StatusOr<v1::Partnership> Registry::RecordFinancialYear(
-    const v1::RecordFinancialYearRequest& request) {
+    const v1::RecordFinancialYearRequest& request, const server::Caller& caller) {
+  if (absl::Status s = server::RequireActor(caller).status(); !s.ok()) return s;
   if (absl::Status s = ValidateFinancialYear(request.financial_year(), "financial_year.");
       !s.ok()) {
     return s;
   }
   return Mutate("RecordFinancialYear", request.name(), "", request.request_id(), request,
                 events::v1::UPDATED, [&](v1::Partnership& p) -> absl::Status {
-                  if (absl::Status s = RefuseIfClosed(p); !s.ok()) return s;
+                  if (absl::Status s = Allowed(p, lifecycle::Act::kFinance); !s.ok()) return s;
                   v1::FinancialYear year = request.financial_year();
-                  *year.mutable_update_time() =
-                      TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(absl::Now()));
+                  year.set_recorded_by(server::ActorOf(caller));
+                  *year.mutable_update_time() = Now();
                   auto* years = p.mutable_financial_years();
                   auto it = std::find_if(years->begin(), years->end(), [&](const auto& y) {
                     return y.start_year() == year.start_year();
@@ -702,22 +752,27 @@ absl::Status Registry::FollowAssessment(const events::v1::Event& event) {
     if (!found.ok()) return found;
     v1::Partnership before;
     if (absl::Status s = LoadFrom(bytes, &before); !s.ok()) return s;
-    std::optional<v1::Partnership> after = ReactToAssessment(before, event);
-    if (!after) {
-      // Expected for repeats (a second assessment of the same tier); otherwise the register
-      // and the assessment service disagree, which the keeper should see.
-      telemetry::Log("info", "assessment event changes nothing",
+    AssessmentReaction reaction = ReactToAssessment(before, event);
+    if (!reaction.refused.ok()) {
+      // The assessment service accepted the act before it heard of the state that forbids
+      // it. The register keeps its record as it is and says so on its feed, naming the
+      // refused record, so that the assessment service voids it: both then agree.
+      telemetry::Log("info", "assessment event refused by the life cycle",
                      {{"partnership", name},
+                      {"record", event.resource_name()},
                       {"action", event.action()},
-                      {"state", v1::State_Name(before.state())},
-                      {"sequence", absl::StrCat(event.sequence())}});
+                      {"error", reaction.refused.ToString()}});
+      change.Emit(events::v1::UPDATED, event.resource_name(), before, "",
+                  lifecycle::RefusalAction(event.action()));
       return absl::OkStatus();
     }
-    Stamp(*after, change.sequence());
-    PutRecord(change, &before, *after);
-    change.Emit(after->state() != before.state() ? events::v1::STATE_CHANGED
-                                                 : events::v1::UPDATED,
-                after->name(), *after, "", event.action());
+    if (!reaction.after) return absl::OkStatus();  // a repeat: nothing changes
+    v1::Partnership& after = *reaction.after;
+    Stamp(after, change.sequence());
+    PutRecord(change, &before, after);
+    change.Emit(after.state() != before.state() ? events::v1::STATE_CHANGED
+                                                : events::v1::UPDATED,
+                after.name(), after, "", event.action());
     return absl::OkStatus();
   });
 }

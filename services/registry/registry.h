@@ -11,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "accord/registry/v1/registry_service.pb.h"
+#include "common/server/caller.h"
 #include "common/storage/store.h"
 
 namespace accord::registry {
@@ -36,17 +37,24 @@ class Registry {
   absl::StatusOr<v1::ListPartnershipsResponse> List(
       const v1::ListPartnershipsRequest& request) const;
   // ABORTED when the etag is stale; FAILED_PRECONDITION when the partnership is closed.
-  absl::StatusOr<v1::Partnership> Update(const v1::UpdatePartnershipRequest& request);
+  // The life-cycle policy decides which states allow each act (common/lifecycle); the
+  // `caller` is recorded as the author of notes and summaries and as the source of finance
+  // figures. Only the register keeper rebinds the protocol (update_mask "protocol").
+  absl::StatusOr<v1::Partnership> Update(const v1::UpdatePartnershipRequest& request,
+                                         const server::Caller& caller);
   // FAILED_PRECONDITION unless the partnership is PROPOSED.
   absl::Status Delete(const v1::DeletePartnershipRequest& request);
   absl::StatusOr<v1::Partnership> Transition(const v1::TransitionPartnershipRequest& request);
-  absl::StatusOr<v1::Partnership> AddMeetingNote(const v1::AddMeetingNoteRequest& request);
-  absl::StatusOr<v1::Partnership> AddAnnualSummary(const v1::AddAnnualSummaryRequest& request);
+  // UNAUTHENTICATED when the call names no officer.
+  absl::StatusOr<v1::Partnership> AddMeetingNote(const v1::AddMeetingNoteRequest& request,
+                                                 const server::Caller& caller);
+  absl::StatusOr<v1::Partnership> AddAnnualSummary(const v1::AddAnnualSummaryRequest& request,
+                                                   const server::Caller& caller);
 
   // Finance's figures for one financial year, replacing that year's; INVALID_ARGUMENT naming
   // the field for a negative amount or an implausible year.
   absl::StatusOr<v1::Partnership> RecordFinancialYear(
-      const v1::RecordFinancialYearRequest& request);
+      const v1::RecordFinancialYearRequest& request, const server::Caller& caller);
 
   // CSV import (docs/csv.md). validate_only: every problem reported, nothing written.
   // Otherwise one batch creates every row with its CREATED event, or nothing is written and

@@ -1,5 +1,6 @@
 #include "services/registry/registry_service.h"
 
+#include "common/server/caller.h"
 #include "common/server/reply.h"
 
 namespace accord::registry {
@@ -34,7 +35,7 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::ListPartnerships(
 grpc::ServerUnaryReactor* RegistryServiceImpl::UpdatePartnership(
     grpc::CallbackServerContext* ctx, const v1::UpdatePartnershipRequest* request,
     v1::Partnership* response) {
-  return Reply(ctx, registry_->Update(*request), response);
+  return Reply(ctx, registry_->Update(*request, server::CallerOf(*ctx)), response);
 }
 
 grpc::ServerUnaryReactor* RegistryServiceImpl::DeletePartnership(
@@ -52,19 +53,19 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::TransitionPartnership(
 grpc::ServerUnaryReactor* RegistryServiceImpl::AddMeetingNote(
     grpc::CallbackServerContext* ctx, const v1::AddMeetingNoteRequest* request,
     v1::Partnership* response) {
-  return Reply(ctx, registry_->AddMeetingNote(*request), response);
+  return Reply(ctx, registry_->AddMeetingNote(*request, server::CallerOf(*ctx)), response);
 }
 
 grpc::ServerUnaryReactor* RegistryServiceImpl::AddAnnualSummary(
     grpc::CallbackServerContext* ctx, const v1::AddAnnualSummaryRequest* request,
     v1::Partnership* response) {
-  return Reply(ctx, registry_->AddAnnualSummary(*request), response);
+  return Reply(ctx, registry_->AddAnnualSummary(*request, server::CallerOf(*ctx)), response);
 }
 
 grpc::ServerUnaryReactor* RegistryServiceImpl::RecordFinancialYear(
     grpc::CallbackServerContext* ctx, const v1::RecordFinancialYearRequest* request,
     v1::Partnership* response) {
-  return Reply(ctx, registry_->RecordFinancialYear(*request), response);
+  return Reply(ctx, registry_->RecordFinancialYear(*request, server::CallerOf(*ctx)), response);
 }
 
 grpc::ServerUnaryReactor* RegistryServiceImpl::ImportPartnerships(

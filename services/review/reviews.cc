@@ -12,6 +12,7 @@
 #include "common/api/errors.h"
 #include "common/api/page_token.h"
 #include "common/api/request_id.h"
+#include "common/lifecycle/lifecycle.h"
 #include "common/storage/feed_follower.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/review/domain/annual_report.h"
@@ -241,9 +242,12 @@ absl::Status Reviews::Follow(absl::string_view source, const events::v1::Event& 
     after.set_name(partnership);
     if (!react(after)) return absl::OkStatus();
     absl::CivilDay effective = EventDay(event);
-    // The register's first word about a partnership (its key flag, say) may arrive after the
-    // approval from the other feed; it held from the start, so it counts from the approval.
-    if (source == "registry" && (!loaded->has_value() || (*loaded)->state() == 0)) {
+    // The register's first word about a partnership (its key flag, say), and its first tier
+    // (set by the assessment that the approval needed), may arrive after the approval from
+    // the other feed; they held from the start, so they count from the approval.
+    if (source == "registry" &&
+        (!loaded->has_value() || (*loaded)->state() == 0 ||
+         ((*loaded)->tier() == assessment::TIER_UNSPECIFIED && after.tier() != 0))) {
       effective = absl::CivilDay(1900, 1, 1);
     }
     return Commit(change, loaded->has_value() ? &**loaded : nullptr, after, effective, true);
@@ -358,6 +362,11 @@ absl::StatusOr<v1::Review> Reviews::CreateReview(const v1::CreateReviewRequest& 
                                          request.parent(), "'"));
         }
         const Tracked& before = **loaded;
+        if (absl::Status s = lifecycle::Check(request.parent(), StateOf(before),
+                                              lifecycle::Act::kReview);
+            !s.ok()) {
+          return s;
+        }
         if (!Schedulable(before)) {
           return api::Error(
               absl::StatusCode::kFailedPrecondition, "NOT_UNDER_REVIEW",
@@ -555,6 +564,11 @@ absl::StatusOr<v1::ExitStrategy> Reviews::UpdateExitStrategy(
                                          "partnership '",
                                          kCollection, *id, "'"));
         }
+        if (absl::Status s = lifecycle::Check(absl::StrCat(kCollection, *id), StateOf(**loaded),
+                                              lifecycle::Act::kExitStrategy);
+            !s.ok()) {
+          return s;
+        }
         std::string existing;
         absl::Status found = change.Get(kStrategies, *id, &existing);
         if (!found.ok() && !absl::IsNotFound(found)) return found;
@@ -589,6 +603,12 @@ absl::StatusOr<v1::Exit> Reviews::CreateExit(const v1::CreateExitRequest& reques
   // The register first; it refuses an illegal move, and a retry resumes where it stopped.
   auto state = register_->CurrentState(request.parent());
   if (!state.ok()) return state.status();
+  if (*state != registry::CLOSED) {
+    if (absl::Status s = lifecycle::Check(request.parent(), *state, lifecycle::Act::kExit);
+        !s.ok()) {
+      return s;
+    }
+  }
   auto move = [&](registry::State to, absl::string_view suffix) {
     return register_->Transition(
         request.parent(), to, request.exit().reason(),
@@ -599,7 +619,9 @@ absl::StatusOr<v1::Exit> Reviews::CreateExit(const v1::CreateExitRequest& reques
     if (absl::Status s = move(registry::EXITING, ":exiting"); !s.ok()) return s;
     *state = registry::EXITING;
   }
-  if (*state == registry::EXITING) {
+  // A CLOSED partnership moves again only as the retry of this same request (the register
+  // answers it from its request record); otherwise the register refuses: it is read-only.
+  if (*state == registry::EXITING || *state == registry::CLOSED) {
     if (absl::Status s = move(registry::CLOSED, ":closed"); !s.ok()) return s;
     *state = registry::CLOSED;
   }

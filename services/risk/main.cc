@@ -1,5 +1,6 @@
 // accord-risk: partnership risk registers and escalation to the corporate risk register.
 #include "accord/assessment/v1/assessment_service.grpc.pb.h"
+#include "accord/registry/v1/registry_service.grpc.pb.h"
 #include "common/clients/partnership_lookup.h"
 #include "common/server/address.h"
 #include "common/server/config.h"
@@ -49,9 +50,15 @@ int main(int argc, char** argv) {
       "assessment", store->get(), assessment_address,
       [&risks](const accord::events::v1::Event& event) { return risks.FollowAssessment(event); });
   follower->Start();
+  // Each partnership's state and tier come from the register's feed (lifecycle/).
+  auto register_follower = accord::storage::FollowPeerFeed<accord::registry::v1::RegistryService>(
+      "registry", store->get(), registry_address,
+      [&risks](const accord::events::v1::Event& event) { return risks.FollowRegister(event); });
+  register_follower->Start();
 
   return accord::server::RunService(flags, store->get(), {&service}, [&] {
     follower->Stop();
+    register_follower->Stop();
     service.CloseStreams();
   });
 }

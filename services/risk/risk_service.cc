@@ -1,5 +1,6 @@
 #include "services/risk/risk_service.h"
 
+#include "common/server/caller.h"
 #include "common/server/reply.h"
 
 namespace accord::risk {
@@ -9,7 +10,7 @@ using server::Reply;
 grpc::ServerUnaryReactor* RiskServiceImpl::CreateRisk(grpc::CallbackServerContext* ctx,
                                                       const v1::CreateRiskRequest* request,
                                                       v1::Risk* response) {
-  return Reply(ctx, risks_->CreateRisk(*request), response);
+  return Reply(ctx, risks_->CreateRisk(*request, server::CallerOf(*ctx)), response);
 }
 
 grpc::ServerUnaryReactor* RiskServiceImpl::GetRisk(grpc::CallbackServerContext* ctx,
@@ -27,13 +28,13 @@ grpc::ServerUnaryReactor* RiskServiceImpl::ListRisks(grpc::CallbackServerContext
 grpc::ServerUnaryReactor* RiskServiceImpl::UpdateRisk(grpc::CallbackServerContext* ctx,
                                                       const v1::UpdateRiskRequest* request,
                                                       v1::Risk* response) {
-  return Reply(ctx, risks_->UpdateRisk(*request), response);
+  return Reply(ctx, risks_->UpdateRisk(*request, server::CallerOf(*ctx)), response);
 }
 
 grpc::ServerUnaryReactor* RiskServiceImpl::CloseRisk(grpc::CallbackServerContext* ctx,
                                                      const v1::CloseRiskRequest* request,
                                                      v1::Risk* response) {
-  return Reply(ctx, risks_->CloseRisk(*request), response);
+  return Reply(ctx, risks_->CloseRisk(*request, server::CallerOf(*ctx)), response);
 }
 
 grpc::ServerUnaryReactor* RiskServiceImpl::GetHeatMap(grpc::CallbackServerContext* ctx,
@@ -57,13 +58,13 @@ grpc::ServerUnaryReactor* RiskServiceImpl::ListPendingEscalations(
 grpc::ServerUnaryReactor* RiskServiceImpl::AcknowledgeEscalation(
     grpc::CallbackServerContext* ctx, const v1::AcknowledgeEscalationRequest* request,
     v1::Risk* response) {
-  return Reply(ctx, risks_->AcknowledgeEscalation(*request), response);
+  return Reply(ctx, risks_->AcknowledgeEscalation(*request, server::CallerOf(*ctx)), response);
 }
 
 grpc::ServerUnaryReactor* RiskServiceImpl::ReportEscalationStatus(
     grpc::CallbackServerContext* ctx, const v1::ReportEscalationStatusRequest* request,
     v1::Risk* response) {
-  return Reply(ctx, risks_->ReportEscalationStatus(*request), response);
+  return Reply(ctx, risks_->ReportEscalationStatus(*request, server::CallerOf(*ctx)), response);
 }
 
 grpc::ServerUnaryReactor* RiskServiceImpl::ListEvents(grpc::CallbackServerContext* ctx,

@@ -15,7 +15,9 @@
 #include "common/api/filter.h"
 #include "common/api/page_token.h"
 #include "common/api/request_id.h"
+#include "common/lifecycle/lifecycle.h"
 #include "common/storage/feed_follower.h"
+#include "common/storage/partnership_views.h"
 #include "common/storage/protocol_versions.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/risk/domain/risk_rules.h"
@@ -24,7 +26,7 @@ namespace accord::risk {
 
 struct Risks::Context {
   assessment::v1::Protocol protocol;
-  bool major = false;
+  bool major = false;  // the register's tier (one truth for every service)
 };
 
 namespace {
@@ -225,15 +227,30 @@ absl::StatusOr<v1::ListRisksResponse> ScanPage(const storage::Store& store,
   return response;
 }
 
+// Inside a change: the partnership's view, refused unless the life cycle lets risks be
+// recorded or changed in its state.
+absl::StatusOr<lifecycle::View> Admit(storage::Change& change, const storage::ViewForAct& view) {
+  auto current = view.Get(change);
+  if (!current.ok()) return current.status();
+  if (absl::Status s = lifecycle::Check(current->name(), lifecycle::StateOf(*current),
+                                        lifecycle::Act::kRecordRisk);
+      !s.ok()) {
+    return s;
+  }
+  return current;
+}
+
 }  // namespace
 
 std::vector<std::string> Risks::ColumnFamilies() {
   return {std::string(kRisks), std::string(kIndex), std::string(kAssessed),
-          std::string(kProtocols)};
+          std::string(kProtocols), std::string(storage::kViewsFamily)};
 }
 
-absl::StatusOr<Risks::Context> Risks::ContextFor(const std::string& partnership_id) const {
+absl::StatusOr<Risks::Context> Risks::ContextFor(const std::string& partnership_id,
+                                                 const lifecycle::View* view) const {
   Context context;
+  context.major = view != nullptr && view->tier() == registry::v1::MAJOR;
   std::string bytes;
   absl::Status found = store_->Get(kAssessed, partnership_id, &bytes);
   if (!found.ok() && !absl::IsNotFound(found)) return found;
@@ -242,7 +259,6 @@ absl::StatusOr<Risks::Context> Risks::ContextFor(const std::string& partnership_
   if (found.ok()) {
     assessment_v1::Assessment assessed;
     if (absl::Status s = Decode(bytes, &assessed); !s.ok()) return s;
-    context.major = assessed.final_tier() == assessment_v1::MAJOR;
     protocol = assessed.protocol();
     version = assessed.protocol_version();
   }
@@ -257,11 +273,13 @@ absl::StatusOr<Risks::Context> Risks::ContextFor(const std::string& partnership_
   return context;
 }
 
-absl::StatusOr<v1::Risk> Risks::CreateRisk(const v1::CreateRiskRequest& request) {
+absl::StatusOr<v1::Risk> Risks::CreateRisk(const v1::CreateRiskRequest& request,
+                                           const server::Caller& caller) {
+  if (absl::Status s = server::RequireOfficer(caller).status(); !s.ok()) return s;
   if (absl::Status s = api::ValidateRequestId(request.request_id()); !s.ok()) return s;
   auto partnership_id = ParentId(request.parent(), false);
   if (!partnership_id.ok()) return partnership_id.status();
-  auto context = ContextFor(*partnership_id);
+  auto context = ContextFor(*partnership_id, nullptr);
   if (!context.ok()) return context.status();
   v1::Risk input;
   if (absl::Status s = api::ApplyFieldMask({}, request.risk(), WritableFields(), &input); !s.ok()) {
@@ -274,14 +292,17 @@ absl::StatusOr<v1::Risk> Risks::CreateRisk(const v1::CreateRiskRequest& request)
                                                 api::RequestFingerprint(request))) {
     return *replay;
   }
-  if (auto facts = lookup_->Lookup(request.parent()); !facts.ok()) return facts.status();
+  auto view = storage::ViewForAct::Prepare(*store_, *lookup_, request.parent());
+  if (!view.ok()) return view.status();
 
   auto bytes = store_->WriteOnce(
       "CreateRisk", request.request_id(), api::RequestFingerprint(request),
       [&](storage::Change& change) -> absl::StatusOr<std::string> {
+        auto admitted = Admit(change, *view);
+        if (!admitted.ok()) return admitted.status();
         // The tier (and with it the matrix) may have changed since it was read; rate again
         // under the lock, on the matrix the risk is stamped with.
-        auto now_context = ContextFor(*partnership_id);
+        auto now_context = ContextFor(*partnership_id, &*admitted);
         if (!now_context.ok()) return now_context.status();
         auto rated = ValidateAndRate(input, now_context->protocol.risk_matrix(), "risk.");
         if (!rated.ok()) return rated.status();
@@ -289,6 +310,8 @@ absl::StatusOr<v1::Risk> Risks::CreateRisk(const v1::CreateRiskRequest& request)
         std::string id = absl::StrFormat("r%012d", change.sequence());
         risk.set_name(absl::StrCat(request.parent(), "/risks/", id));
         risk.set_state(v1::Risk::OPEN);
+        risk.set_recorded_by(caller.officer);
+        risk.set_updated_by(caller.officer);
         risk.set_protocol(now_context->protocol.name());
         risk.set_protocol_version(now_context->protocol.version());
         UpdateEscalation(nullptr, now_context->major, risk);
@@ -334,11 +357,15 @@ absl::StatusOr<v1::ListRisksResponse> Risks::ListRisks(const v1::ListRisksReques
 absl::StatusOr<v1::Risk> Risks::ChangeRisk(absl::string_view method, const std::string& name,
                                            absl::string_view etag, absl::string_view request_id,
                                            const google::protobuf::Message& request,
+                                           const std::string& actor, bool by_officer,
                                            const RiskChange& decide) {
   if (absl::Status s = api::ValidateRequestId(request_id); !s.ok()) return s;
   auto parsed = ParseRiskName(name, "name");
   if (!parsed.ok()) return parsed.status();
   std::string key = RiskKey(parsed->partnership_id, parsed->risk_id);
+  auto view = storage::ViewForAct::Prepare(*store_, *lookup_,
+                                           absl::StrCat(kPartnerships, parsed->partnership_id));
+  if (!view.ok()) return view.status();
   auto bytes =
       store_->WriteOnce(method, request_id, api::RequestFingerprint(request),
                         [&](storage::Change& change) -> absl::StatusOr<std::string> {
@@ -352,12 +379,17 @@ absl::StatusOr<v1::Risk> Risks::ChangeRisk(absl::string_view method, const std::
                           v1::Risk before;
                           if (absl::Status s = Decode(stored, &before); !s.ok()) return s;
                           if (absl::Status s = CheckEtag(etag, before.etag()); !s.ok()) return s;
-                          auto context = ContextFor(parsed->partnership_id);
+                          // An officer's change is an act the life cycle must allow; the
+                          // corporate register's answers about escalations always land.
+                          auto current = by_officer ? Admit(change, *view) : view->Get(change);
+                          if (!current.ok()) return current.status();
+                          auto context = ContextFor(parsed->partnership_id, &*current);
                           if (!context.ok()) return context.status();
                           v1::Risk after = before;
                           auto action = decide(after, *context);
                           if (!action.ok()) return action.status();
                           *after.mutable_update_time() = Now();
+                          if (by_officer) after.set_updated_by(actor);
                           after.set_etag(absl::StrCat(change.sequence()));
                           PutRisk(change, key, &before, after);
                           change.Emit(before.state() == after.state() ? events::v1::UPDATED
@@ -371,11 +403,13 @@ absl::StatusOr<v1::Risk> Risks::ChangeRisk(absl::string_view method, const std::
   return out;
 }
 
-absl::StatusOr<v1::Risk> Risks::UpdateRisk(const v1::UpdateRiskRequest& request) {
+absl::StatusOr<v1::Risk> Risks::UpdateRisk(const v1::UpdateRiskRequest& request,
+                                           const server::Caller& caller) {
+  if (absl::Status s = server::RequireOfficer(caller).status(); !s.ok()) return s;
   std::string etag = request.etag().empty() ? request.risk().etag() : request.etag();
   return ChangeRisk(
-      "UpdateRisk", request.risk().name(), etag, request.request_id(), request,
-      [&](v1::Risk& risk, const Context& context) -> absl::StatusOr<std::string> {
+      "UpdateRisk", request.risk().name(), etag, request.request_id(), request, caller.officer,
+      true, [&](v1::Risk& risk, const Context& context) -> absl::StatusOr<std::string> {
         if (risk.state() == v1::Risk::CLOSED) {
           return api::Error(absl::StatusCode::kFailedPrecondition, "RISK_CLOSED",
                             absl::StrCat("name: ", risk.name(), " is closed and cannot change"));
@@ -399,12 +433,14 @@ absl::StatusOr<v1::Risk> Risks::UpdateRisk(const v1::UpdateRiskRequest& request)
       });
 }
 
-absl::StatusOr<v1::Risk> Risks::CloseRisk(const v1::CloseRiskRequest& request) {
+absl::StatusOr<v1::Risk> Risks::CloseRisk(const v1::CloseRiskRequest& request,
+                                          const server::Caller& caller) {
+  if (absl::Status s = server::RequireOfficer(caller).status(); !s.ok()) return s;
   if (absl::StripAsciiWhitespace(request.reason()).empty()) {
     return api::InvalidField("reason", "is required to close a risk");
   }
   return ChangeRisk("CloseRisk", request.name(), request.etag(), request.request_id(), request,
-                    [&](v1::Risk& risk, const Context& context) -> absl::StatusOr<std::string> {
+                    caller.officer, true, [&](v1::Risk& risk, const Context& context) -> absl::StatusOr<std::string> {
                       if (risk.state() == v1::Risk::CLOSED) {
                         return api::Error(absl::StatusCode::kFailedPrecondition, "RISK_CLOSED",
                                           absl::StrCat("name: ", risk.name(), " is closed"));
@@ -426,7 +462,7 @@ absl::StatusOr<v1::HeatMap> Risks::GetHeatMap(const std::string& name) const {
                                           "or partnerships/-/riskHeatMap; got '",
                                           name, "'"));
   }
-  auto context = ContextFor(parts[1] == "-" ? "" : parts[1]);
+  auto context = ContextFor(parts[1] == "-" ? "" : parts[1], nullptr);
   if (!context.ok()) return context.status();
   // A council's risk registers hold hundreds of risks, so the map reads them all. It is
   // drawn on one matrix: the partnership's protocol, or for the council the default one;
@@ -465,7 +501,7 @@ absl::StatusOr<v1::ListRisksResponse> Risks::ListPendingEscalations(
 }
 
 absl::StatusOr<v1::Risk> Risks::AcknowledgeEscalation(
-    const v1::AcknowledgeEscalationRequest& request) {
+    const v1::AcknowledgeEscalationRequest& request, const server::Caller& caller) {
   std::vector<api::FieldViolation> violations;
   if (request.etag().empty()) {
     violations.push_back(
@@ -477,7 +513,7 @@ absl::StatusOr<v1::Risk> Risks::AcknowledgeEscalation(
   if (!violations.empty()) return api::InvalidFields(violations);
   return ChangeRisk(
       "AcknowledgeEscalation", request.name(), request.etag(), request.request_id(), request,
-      [&](v1::Risk& risk, const Context&) -> absl::StatusOr<std::string> {
+      server::ActorOf(caller), false, [&](v1::Risk& risk, const Context&) -> absl::StatusOr<std::string> {
         auto state = risk.escalation().state();
         if (state != v1::Escalation::PENDING && state != v1::Escalation::WITHDRAWAL_PENDING) {
           return api::Error(
@@ -491,13 +527,14 @@ absl::StatusOr<v1::Risk> Risks::AcknowledgeEscalation(
         escalation->set_corporate_reference(request.corporate_reference());
         escalation->set_corporate_status(request.corporate_status());
         escalation->set_acknowledged_etag(request.etag());
+        escalation->set_updated_by(server::ActorOf(caller));
         *escalation->mutable_update_time() = Now();
         return std::string("escalation_acknowledged");
       });
 }
 
 absl::StatusOr<v1::Risk> Risks::ReportEscalationStatus(
-    const v1::ReportEscalationStatusRequest& request) {
+    const v1::ReportEscalationStatusRequest& request, const server::Caller& caller) {
   auto state = request.state();
   if (state != v1::Escalation::ACCEPTED && state != v1::Escalation::REJECTED &&
       state != v1::Escalation::CLOSED) {
@@ -508,7 +545,7 @@ absl::StatusOr<v1::Risk> Risks::ReportEscalationStatus(
   }
   return ChangeRisk(
       "ReportEscalationStatus", request.name(), "", request.request_id(), request,
-      [&](v1::Risk& risk, const Context&) -> absl::StatusOr<std::string> {
+      server::ActorOf(caller), false, [&](v1::Risk& risk, const Context&) -> absl::StatusOr<std::string> {
         auto current = risk.escalation().state();
         if (current != v1::Escalation::ACKNOWLEDGED && current != v1::Escalation::ACCEPTED &&
             current != v1::Escalation::REJECTED) {
@@ -522,6 +559,7 @@ absl::StatusOr<v1::Risk> Risks::ReportEscalationStatus(
         if (!request.corporate_status().empty()) {
           escalation->set_corporate_status(request.corporate_status());
         }
+        escalation->set_updated_by(server::ActorOf(caller));
         *escalation->mutable_update_time() = Now();
         return std::string("escalation_status_reported");
       });
@@ -542,28 +580,70 @@ absl::Status Risks::FollowAssessment(const events::v1::Event& event) {
     std::vector<std::string> parts = absl::StrSplit(assessed.name(), '/');
     if (parts.size() < 2) return absl::OkStatus();
     const std::string& partnership_id = parts[1];
+    // The protocol version its risks are rated on; the tier (and with it escalation) comes
+    // from the register's feed, the one truth every service shares.
     change.Put(kAssessed, partnership_id, assessed.SerializeAsString());
-    bool major = assessed.final_tier() == assessment_v1::MAJOR;
-    // Offer or withdraw each of the partnership's risks whose escalation this changes.
-    std::string prefix = absl::StrCat(partnership_id, Sep());
+    return absl::OkStatus();
+  });
+}
+
+absl::Status Risks::FollowRegister(const events::v1::Event& event) {
+  return storage::ApplyOnce(*store_, "registry", event, [&](storage::Change& change) {
+    return storage::ApplyRegisterEvent(
+        change, event,
+        [&](storage::Change& change, const std::optional<lifecycle::View>& before,
+            const std::optional<lifecycle::View>& after) -> absl::Status {
+          if (!after) return absl::OkStatus();
+          bool was_major = before && before->tier() == registry::v1::MAJOR;
+          bool major = after->tier() == registry::v1::MAJOR;
+          bool ended = lifecycle::IsFinal(after->state());
+          if (!ended && was_major == major) return absl::OkStatus();
+          registry::v1::Partnership partnership;
+          event.resource().UnpackTo(&partnership);
+          return ReactToPartnership(change, *after, partnership.state_reason());
+        });
+  });
+}
+
+absl::Status Risks::ReactToPartnership(storage::Change& change, const lifecycle::View& view,
+                                       const std::string& state_reason) {
+  bool ended = lifecycle::IsFinal(view.state());
+  bool major = !ended && view.tier() == registry::v1::MAJOR;
+  std::string close_reason =
+      absl::StrCat("the partnership was ", registry::v1::State_Name(view.state()),
+                   state_reason.empty() ? "" : ": ", state_reason);
+  // Offer, withdraw or close each of the partnership's risks that this changes. Idempotent:
+  // a repeat finds nothing left to change.
+  std::string prefix = absl::StrCat(view.name().substr(kPartnerships.size()), Sep());
+  {
     auto it = store_->NewIterator(kRisks);
     for (it->Seek(prefix); it->Valid() && absl::StartsWith(storage::View(it->key()), prefix);
          it->Next()) {
       v1::Risk before;
       if (absl::Status s = Decode(storage::View(it->value()), &before); !s.ok()) return s;
       v1::Risk after = before;
+      if (ended && after.state() == v1::Risk::OPEN) {
+        after.set_state(v1::Risk::CLOSED);
+        after.set_close_reason(close_reason);
+      }
       UpdateEscalation(&before, major, after);
-      if (after.escalation().state() == before.escalation().state()) continue;
-      *after.mutable_escalation()->mutable_update_time() = Now();
+      bool closed = after.state() != before.state();
+      if (!closed && after.escalation().state() == before.escalation().state()) continue;
+      if (after.escalation().state() != before.escalation().state()) {
+        *after.mutable_escalation()->mutable_update_time() = Now();
+      }
       *after.mutable_update_time() = Now();
       after.set_etag(absl::StrCat(change.sequence()));
       PutRisk(change, std::string(storage::View(it->key())), &before, after);
-      change.Emit(events::v1::UPDATED, after.name(), after, "",
-                  major ? "escalation_offered" : "escalation_withdrawn");
+      change.Emit(closed ? events::v1::STATE_CHANGED : events::v1::UPDATED, after.name(), after,
+                  "",
+                  closed  ? "risk_closed"
+                  : major ? "escalation_offered"
+                          : "escalation_withdrawn");
     }
-    if (!it->status().ok()) return storage::FromRocks(it->status(), "follow assessment");
-    return absl::OkStatus();
-  });
+    if (!it->status().ok()) return storage::FromRocks(it->status(), "follow the register");
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace accord::risk

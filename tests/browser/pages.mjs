@@ -41,8 +41,9 @@ async function api(method, url, body, key = devKey, extraHeaders = {}) {
   return { status: response.status, json, text };
 }
 
-async function must(method, url, body) {
-  const r = await api(method, url, body);
+// An officer's act is recorded with the officer: the register keeper (kim) unless told.
+async function must(method, url, body, officer = 'kim') {
+  const r = await api(method, url, body, devKey, officer ? { 'X-Accord-Officer': officer } : {});
   if (r.status !== 200) throw new Error(`${method} ${url} -> ${r.status} ${r.text}`);
   return r.json;
 }
@@ -56,9 +57,9 @@ const LIMITED_ANSWERS = [4, 5, 6, 7].map((q) => ({ question: q, score: 1 }));
 
 async function seed() {
   await must('POST', '/v1/officers?officerId=kim',
-             { displayName: 'Kim Keeper', service: 'Governance', roles: ['REGISTER_KEEPER'] });
+             { displayName: 'Kim Keeper', service: 'Governance', roles: ['REGISTER_KEEPER'] }, '');
   await must('POST', '/v1/officers?officerId=lee',
-             { displayName: 'Lee Lead', service: 'Leisure', roles: ['LEAD_OFFICER'] });
+             { displayName: 'Lee Lead', service: 'Leisure', roles: ['LEAD_OFFICER'] }, '');
   const create = (id, p) => must('POST', `/v1/partnerships?partnershipId=${id}`, p);
   await create('leisure-trust', {
     displayName: 'Leisure Trust', leadService: 'Leisure', keyPartnership: true,
@@ -85,6 +86,11 @@ async function seed() {
   }
   await must('POST', '/v1/partnerships/community-safety/screenings',
              { outcome: 'IS_PARTNERSHIP', justification: 'Statutory partnership with shared risk' });
+  // Scored once screened (an unscreened partnership refuses an assessment).
+  for (const id of ['leisure-trust', 'housing-board']) {
+    await must('POST', `/v1/partnerships/${id}/screenings`,
+               { outcome: 'IS_PARTNERSHIP', justification: 'Joint delivery with shared risk' });
+  }
   await must('POST', '/v1/partnerships/leisure-trust/assessments', { answers: MAJOR_ANSWERS });
   await must('POST', '/v1/partnerships/housing-board/assessments', { answers: LIMITED_ANSWERS });
   const risk = (title, inherent, residual) => ({
@@ -101,7 +107,8 @@ async function seed() {
     // The risk service may not have seen the assessment yet; retry for a while.
     let r;
     for (let i = 0; i < 100; i++) {
-      r = await api('POST', `/v1/partnerships/${id}/risks`, body);
+      r = await api('POST', `/v1/partnerships/${id}/risks`, body, devKey,
+                    { 'X-Accord-Officer': 'kim' });
       if (r.status === 200) break;
       await sleep(100);
     }

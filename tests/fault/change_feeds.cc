@@ -24,6 +24,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "grpcpp/grpcpp.h"
 #include "tests/fault/fault_stack.h"
+#include "tests/fault/flows.h"
 #include "tests/fault/scenarios.h"
 
 namespace accord::fault {
@@ -34,34 +35,6 @@ namespace assessment = accord::assessment::v1;
 namespace risk = accord::risk::v1;
 namespace review = accord::review::v1;
 namespace integrations = accord::integrations::v1;
-
-constexpr char kService[] = "Resilience";
-
-std::shared_ptr<grpc::Channel> Channel(int port) {
-  return grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials());
-}
-
-// Every event of one service's own feed, read page by page; empty on error.
-template <typename Stub>
-std::vector<events::v1::Event> ReadFeed(Stub& stub, bool* ok) {
-  std::vector<events::v1::Event> all;
-  events::v1::ListEventsRequest page;
-  page.set_page_size(1000);
-  *ok = true;
-  while (true) {
-    grpc::ClientContext ctx;
-    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-    events::v1::ListEventsResponse response;
-    grpc::Status status = stub.ListEvents(&ctx, page, &response);
-    if (!status.ok()) {
-      *ok = false;
-      return all;
-    }
-    if (response.events().empty()) return all;
-    for (const auto& e : response.events()) all.push_back(e);
-    page.set_after_sequence(response.events().rbegin()->sequence());
-  }
-}
 
 // Every change of the integrations service's merged feed after `cursor`, read page by
 // page; `*ok` false on error.
@@ -85,147 +58,6 @@ std::vector<integrations::FeedChange> ReadMergedFeed(integrations::IntegrationsS
     cursor = response.next_cursor();
   }
 }
-
-std::string Answers(const std::vector<std::pair<int, int>>& scores, bool with_amounts) {
-  std::string json = with_amounts
-                         ? R"({"question":1,"amountPence":"100000"},{"question":2,"count":1})"
-                         : "";
-  for (auto [question, score] : scores) {
-    absl::StrAppend(&json, json.empty() ? "" : ",", R"({"question":)", question,
-                    R"(,"score":)", score, "}");
-  }
-  return absl::StrCat(R"({"answers":[)", json, "]}");
-}
-
-class Flow {
- public:
-  Flow(int port, std::map<std::string, std::string> auth, Figures* figures,
-       const std::atomic<bool>* abandon)
-      : port_(port), auth_(std::move(auth)), figures_(figures), abandon_(abandon) {}
-
-  // One call retried with its idempotency key until it is answered for good; the body of a
-  // 200, or nullopt (recorded as a failure) otherwise.
-  std::optional<std::string> Call(const std::string& method, const std::string& target,
-                                  const std::string& body, const std::string& key,
-                                  const std::string& officer) {
-    std::map<std::string, std::string> headers = auth_;
-    if (!officer.empty()) headers["x-accord-officer"] = officer;
-    if (method == "POST") headers["idempotency-key"] = key;
-    testing::HttpResponse answer = RestWithRetry(port_, method, target, body, headers,
-                                                 std::chrono::seconds(90), abandon_);
-    if (answer.status == 200) return answer.body;
-    figures_->Fail(absl::StrCat(method, " ", target, ": ", answer.status, " ",
-                                answer.body.substr(0, 300)));
-    return std::nullopt;
-  }
-
-  bool WaitForState(const std::string& id, registry::State state) {
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
-    while (std::chrono::steady_clock::now() < deadline) {
-      testing::HttpResponse read =
-          testing::HttpCall(port_, "GET", "/v1/partnerships/" + id, "", auth_);
-      registry::Partnership p;
-      if (read.status == 200 && FromJson(read.body, &p) && p.state() == state) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    figures_->Fail(absl::StrCat(id, " never reached ", registry::State_Name(state)));
-    return false;
-  }
-
-  bool Create(const std::string& id) {
-    return Call("POST",
-                absl::StrCat("/v1/partnerships?partnershipId=", id, "&requestId=", id, "-create"),
-                absl::StrCat(R"({"displayName":"Feed )", id, R"(","leadService":")", kService,
-                             R"(","councilContribution":{"moneyPence":"10000"}})"),
-                "", "")
-        .has_value();
-  }
-
-  // Create, screen, score Limited, write the registration document, submit, sign off.
-  bool Approve(const std::string& id, const assessment::Protocol& protocol) {
-    if (!Create(id)) return false;
-    const std::string parent = "/v1/partnerships/" + id;
-    if (!Call("POST", parent + "/screenings",
-              R"({"outcome":"IS_PARTNERSHIP","justification":"joint delivery"})", id + "-screen",
-              "feed-lead")) {
-      return false;
-    }
-    if (!Call("POST", parent + "/assessments",
-              Answers({{3, 1}, {4, 1}, {5, 1}, {6, 1}, {7, 1}}, true), id + "-assess",
-              "feed-lead")) {
-      return false;
-    }
-    if (!WaitForState(id, registry::ASSESSED)) return false;
-    auto created = Call("POST", parent + "/evaluations", "{}", id + "-evaluation", "feed-lead");
-    assessment::Evaluation evaluation;
-    if (!created || !FromJson(*created, &evaluation)) return false;
-    assessment::Evaluation update;
-    for (const auto& section : protocol.evaluation_sections()) {
-      auto* answer = update.add_sections();
-      answer->set_number(section.number());
-      answer->set_text("Answered: " + section.title());
-    }
-    for (const auto& item : protocol.governance_checklist()) {
-      auto* answer = update.add_governance_checklist();
-      answer->set_item_id(item.id());
-      answer->set_met(true);
-    }
-    std::string body;
-    (void)google::protobuf::util::MessageToJsonString(update, &body);
-    if (!Call("PATCH",
-              absl::StrCat("/v1/", evaluation.name(),
-                           "?updateMask=sections,governanceChecklist&requestId=", id, "-fill"),
-              body, "", "feed-lead")) {
-      return false;
-    }
-    if (!Call("POST", absl::StrCat("/v1/", evaluation.name(), ":submit"), "{}", id + "-submit",
-              "feed-lead")) {
-      return false;
-    }
-    auto signed_off = Call("POST", absl::StrCat("/v1/", evaluation.name(), ":signOff"),
-                           R"({"role":"HEAD_OF_SERVICE"})", id + "-sign", "feed-head");
-    if (!signed_off || !FromJson(*signed_off, &evaluation)) return false;
-    if (evaluation.state() != assessment::Evaluation::APPROVED) {
-      figures_->Fail(id + ": the sign-off did not approve: " + signed_off->substr(0, 200));
-      return false;
-    }
-    return true;
-  }
-
-  // Create, score Limited, record a risk, score Major; the risk's name.
-  std::optional<std::string> Escalate(const std::string& id) {
-    if (!Create(id)) return std::nullopt;
-    const std::string parent = "/v1/partnerships/" + id;
-    if (!Call("POST", parent + "/screenings",
-              R"({"outcome":"IS_PARTNERSHIP","justification":"joint delivery"})", id + "-screen",
-              "feed-lead")) {
-      return std::nullopt;
-    }
-    if (!Call("POST", parent + "/assessments", Answers({{4, 1}, {5, 1}, {6, 1}, {7, 1}}, false),
-              id + "-limited", "feed-lead")) {
-      return std::nullopt;
-    }
-    if (!WaitForState(id, registry::ASSESSED)) return std::nullopt;
-    auto created = Call("POST", parent + "/risks", R"({"title":"Partner withdraws funding",
-        "riskTo":"BOTH","category":"PARTNER_FAILURE_TO_PERFORM","owner":"Head of Finance",
-        "inherent":{"impact":4,"likelihood":4},"residual":{"impact":3,"likelihood":2},
-        "reviewDate":"2027-03-31"})",
-                        id + "-risk", "feed-lead");
-    risk::Risk r;
-    if (!created || !FromJson(*created, &r)) return std::nullopt;
-    if (!Call("POST", parent + "/assessments", Answers({{4, 5}, {5, 5}, {6, 5}, {7, 5}}, false),
-              id + "-major", "feed-lead")) {
-      return std::nullopt;
-    }
-    return r.name();
-  }
-
- private:
-  int port_;
-  std::map<std::string, std::string> auth_;
-  Figures* figures_;
-  const std::atomic<bool>* abandon_;
-};
 
 // Every change of the merged feed after the subscription's start reached the receiver
 // (at least once: a redelivery after a crash carries the same Accord-Delivery id and the
@@ -329,8 +161,7 @@ void ChangeFeeds(Params& params, Figures& figures) {
     return;
   }
   const int port = stack.http_port();
-  if (!EnsureOfficer(port, stack.Auth(), "feed-lead", "LEAD_OFFICER", kService) ||
-      !EnsureOfficer(port, stack.Auth(), "feed-head", "HEAD_OF_SERVICE", kService)) {
+  if (!EnsureFlowOfficers(port, stack.Auth())) {
     figures.Fail("could not put the officers in the directory");
     return;
   }

@@ -27,6 +27,7 @@ Scenarios() {
       {"disk_full", accord::fault::DiskFull},
       {"corruption", accord::fault::Corruption},
       {"security", accord::fault::SecurityChecks},
+      {"lifecycle_race", accord::fault::LifecycleRace},
   };
   return *scenarios;
 }

@@ -27,7 +27,7 @@ for arg in "$@"; do
   esac
 done
 scenarios=(crash_durability change_feeds idempotent_replays conflicting_updates
-           graceful_shutdown disk_full corruption security)
+           graceful_shutdown disk_full corruption security lifecycle_race)
 started=$(date -u '+%Y-%m-%d %H:%M UTC')
 if [ $from_existing = 1 ]; then  # when the last run ended, not now
   newest=$(ls -t "$ACCORD_FAULT_OUT"/*.out 2>/dev/null | head -1)
@@ -54,6 +54,7 @@ describe() {
     graceful_shutdown) echo "Clients create partnerships through the gateway without pause, half over REST and half over its gRPC port, while the register and the gateway in turn get SIGTERM, drain and are started again. A call is accepted when its write took effect: none of those may have been answered with an error. Each process must exit 0 within its grace period (plus the exit slack)." ;;
     disk_full) echo "The register's store on a size-limited tmpfs (mounted by the test; skipped where mount is not allowed) that a filler file then fills. Writes must fail with a clean error showing no internals, acknowledged records must stay readable, and writes must work again once the filler is removed." ;;
     corruption) echo "Bytes flipped in the middle of the register's WAL (after kill -9) and in its SST files (after a clean stop and a flush). The register must refuse to start naming the corruption, or report unreadable records as errors; it must never serve a wrong record or answer NOT_FOUND for a record it lost." ;;
+    lifecycle_race) echo "Approved partnerships, scored Major with a risk offered to the corporate risk register, are formally exited one after another while writers add risks, assessments, evaluations and exit strategies to the one being closed (and the one closed just before) as fast as they can, and a random service or the gateway is kill -9ed before each exit. Once the feeds settle: every partnership is CLOSED with no open risk, no escalation still offered, no due review and no evaluation waiting for a decision; its tier is the same in the register, the assessment service and the review service; and every reaction happened exactly once: each risk closed once and its escalation withdrawn once, each evaluation withdrawn at most once, each act the register refused (the assessment service had accepted it a moment before it heard of the close) voided once." ;;
     security) echo "On a running stack with webhooks delivered: no API key secret in the gateway's store (every key and value of every column family read back with RocksDB, plus the raw files; the key ids must be found there as a control); no API key secret, presented wrong key or webhook secret in any process log; no file path, RocksDB or gRPC transport text or internal address in client-facing errors (REST and gRPC, bad input and each backend down); reflection and key administration not served on the public gRPC or REST listeners, while the admin socket serves them and is owner-only." ;;
   esac
 }

@@ -17,7 +17,7 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 build="${ACCORD_BUILD_DIR:-$root/build}"
 out="${ACCORD_FAULT_OUT:-$build/fault-out}"
 all=(crash_durability change_feeds idempotent_replays conflicting_updates graceful_shutdown
-     disk_full corruption security)
+     disk_full corruption security lifecycle_race)
 mode=()
 scenarios=()
 overrides=()

@@ -27,6 +27,10 @@ void GracefulShutdown(Params& params, Figures& figures);
 void DiskFull(Params& params, Figures& figures);
 // 6b. A corrupted WAL and corrupted SST files: refused or reported, never wrong data.
 void Corruption(Params& params, Figures& figures);
+// 7. Partnerships closed while acts race them and random services are kill -9ed: nothing of
+//    a closed partnership is left open, pending or due, tiers agree, and every reaction
+//    (risk closed, escalation and evaluation withdrawn, refused act voided) happens once.
+void LifecycleRace(Params& params, Figures& figures);
 // Security: keys hashed at rest, no secret in logs, no internals in errors, reflection and
 // admin off the public listener.
 void SecurityChecks(Params& params, Figures& figures);

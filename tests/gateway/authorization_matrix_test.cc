@@ -13,6 +13,7 @@
 #include "accord/registry/v1/registry_service.pb.h"
 #include "accord/review/v1/review_service.pb.h"
 #include "accord/risk/v1/risk_service.pb.h"
+#include "common/api/errors.h"
 #include "gateway/auth/access_policy.h"
 #include "gateway/auth/gateway_authorizer.h"
 #include "google/protobuf/descriptor.h"
@@ -37,6 +38,9 @@ const std::set<std::string>& OwnServiceMethods() {
       "accord.assessment.v1.AssessmentService/CreateEvaluation",
       "accord.assessment.v1.AssessmentService/UpdateEvaluation",
       "accord.assessment.v1.AssessmentService/SubmitEvaluation",
+      "accord.assessment.v1.AssessmentService/ModerateAssessment",
+      "accord.assessment.v1.AssessmentService/SignOffEvaluation",
+      "accord.assessment.v1.AssessmentService/RejectEvaluation",
       "accord.risk.v1.RiskService/CreateRisk",
       "accord.risk.v1.RiskService/UpdateRisk",
       "accord.risk.v1.RiskService/CloseRisk",
@@ -58,8 +62,10 @@ std::set<std::string> RolesOnly(const std::string& method) {
   return {};
 }
 
+// Roles that act for the whole council; every other role only for its own service.
 const std::set<std::string> kCouncilWide = {"REGISTER_KEEPER", "CHIEF_EXECUTIVE",
-                                            "SENIOR_MANAGEMENT_TEAM"};
+                                            "SENIOR_MANAGEMENT_TEAM", "HEAD_OF_GOVERNANCE",
+                                            "EXECUTIVE"};
 
 // The scope each method needs, by the wording.
 std::string ExpectedScope(const MethodRule& rule) {
@@ -241,6 +247,26 @@ TEST_F(AuthorizationMatrix, EveryMethodNeedsItsScopeAndAKeyUnlessPublic) {
         << rule.method << " without " << rule.scope;
   }
   std::printf("scope sweep: %d cases\n", cases);
+}
+
+TEST_F(AuthorizationMatrix, AHeadOfServiceDecidesOnlyForTheirOwnService) {
+  // Leisure's Head of Service (every officer here is of Leisure) decides a Leisure
+  // partnership's evaluation, not a Planning one's; the Chief Executive decides both.
+  for (const char* method : {"accord.assessment.v1.AssessmentService/SignOffEvaluation",
+                             "accord.assessment.v1.AssessmentService/RejectEvaluation",
+                             "accord.review.v1.ReviewService/CreateExit"}) {
+    absl::Status own =
+        Decide(method, all_scopes_key_, "HEAD_OF_SERVICE", "partnerships/own", "Leisure");
+    absl::Status foreign =
+        Decide(method, all_scopes_key_, "HEAD_OF_SERVICE", "partnerships/foreign", "Planning");
+    EXPECT_TRUE(own.ok()) << method << ": " << own;
+    EXPECT_EQ(foreign.code(), absl::StatusCode::kPermissionDenied) << method;
+    EXPECT_EQ(api::ReasonOf(foreign), "NOT_OWN_SERVICE") << method;
+    EXPECT_TRUE(
+        Decide(method, all_scopes_key_, "CHIEF_EXECUTIVE", "partnerships/foreign", "Planning")
+            .ok())
+        << method;
+  }
 }
 
 TEST_F(AuthorizationMatrix, ARefusalSaysTheSameWhetherOrNotTheRecordExists) {

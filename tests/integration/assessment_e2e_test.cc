@@ -58,6 +58,14 @@ class AssessmentEndToEnd : public ::testing::Test {
   // first put in the officer directory (the gateway takes roles from there, not the call).
   HttpResponse Rest(const std::string& method, const std::string& target,
                     const std::string& body = "", std::map<std::string, std::string> headers = {}) {
+    if (!headers.count("x-accord-officer")) {
+      // Acts are recorded with the officer who does them: the register keeper by default;
+      // an empty x-accord-officer sends none.
+      headers.emplace("x-accord-officer", "keeper");
+      headers.emplace("x-accord-roles", "REGISTER_KEEPER");
+    } else if (headers["x-accord-officer"].empty()) {
+      headers.erase("x-accord-officer");
+    }
     if (headers.count("x-accord-officer") && headers.count("x-accord-roles")) {
       EXPECT_TRUE(stack_.EnsureOfficer(headers["x-accord-officer"], headers["x-accord-roles"]));
     }
@@ -180,7 +188,8 @@ TEST_F(AssessmentEndToEnd, LeadOfficerTakesAPartnershipFromProposalToApproval) {
   auto wrong_role = Rest("POST", path + ":signOff", R"({"role":"SENIOR_MANAGEMENT_TEAM"})",
                          As("bob", "HEAD_OF_SERVICE"));
   EXPECT_EQ(wrong_role.status, 403) << wrong_role.body;
-  auto nobody = Rest("POST", path + ":signOff", R"({"role":"SENIOR_MANAGEMENT_TEAM"})");
+  auto nobody = Rest("POST", path + ":signOff", R"({"role":"SENIOR_MANAGEMENT_TEAM"})",
+                     {{"x-accord-officer", ""}});
   EXPECT_EQ(nobody.status, 401) << nobody.body;
 
   auto smt = Rest("POST", path + ":signOff", R"({"role":"SENIOR_MANAGEMENT_TEAM"})",
@@ -253,6 +262,7 @@ TEST_F(AssessmentEndToEnd, RegisterFollowsTheFeedExactlyOnceAcrossKillNineOfEith
       request.mutable_screening()->set_outcome(assessment::IS_PARTNERSHIP);
       request.mutable_screening()->set_justification("joint delivery");
       grpc::ClientContext ctx;
+      ctx.AddMetadata("x-accord-officer", "lead");
       assessment::Screening screening;
       grpc::Status status = stub->CreateScreening(&ctx, request, &screening);
       ASSERT_TRUE(status.ok()) << status.error_message();

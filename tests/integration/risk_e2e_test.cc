@@ -46,6 +46,14 @@ class RiskEndToEnd : public ::testing::Test {
   // first put in the officer directory (the gateway takes roles from there, not the call).
   HttpResponse Rest(const std::string& method, const std::string& target,
                     const std::string& body = "", std::map<std::string, std::string> headers = {}) {
+    if (!headers.count("x-accord-officer")) {
+      // Acts are recorded with the officer who does them: the register keeper by default;
+      // an empty x-accord-officer sends none.
+      headers.emplace("x-accord-officer", "keeper");
+      headers.emplace("x-accord-roles", "REGISTER_KEEPER");
+    } else if (headers["x-accord-officer"].empty()) {
+      headers.erase("x-accord-officer");
+    }
     if (headers.count("x-accord-officer") && headers.count("x-accord-roles")) {
       EXPECT_TRUE(stack_.EnsureOfficer(headers["x-accord-officer"], headers["x-accord-roles"]));
     }
@@ -72,6 +80,15 @@ class RiskEndToEnd : public ::testing::Test {
     ASSERT_TRUE(registry_stub->CreatePartnership(&c1, create, &p).ok());
     auto stub = assessment::AssessmentService::NewStub(grpc::CreateChannel(
         absl::StrCat("127.0.0.1:", stack_.assessment_port()), grpc::InsecureChannelCredentials()));
+    assessment::CreateScreeningRequest screen;
+    screen.set_parent("partnerships/" + id);
+    screen.mutable_screening()->set_outcome(assessment::IS_PARTNERSHIP);
+    screen.mutable_screening()->set_justification("Joint delivery with shared risk");
+    grpc::ClientContext c0;
+    c0.AddMetadata("x-accord-officer", "lead");
+    assessment::Screening screening;
+    grpc::Status screened = stub->CreateScreening(&c0, screen, &screening);
+    ASSERT_TRUE(screened.ok()) << screened.error_message();
     assessment::CreateAssessmentRequest request;
     request.set_parent("partnerships/" + id);
     for (int q = 4; q <= 7; ++q) {
@@ -80,6 +97,7 @@ class RiskEndToEnd : public ::testing::Test {
       answer->set_score(major ? 5 : 1);
     }
     grpc::ClientContext c2;
+    c2.AddMetadata("x-accord-officer", "lead");
     assessment::Assessment assessed;
     grpc::Status status = stub->CreateAssessment(&c2, request, &assessed);
     ASSERT_TRUE(status.ok()) << status.error_message();
@@ -270,6 +288,7 @@ TEST_F(RiskEndToEnd, EscalationsFollowTheFeedExactlyOnceAcrossKillNineOfTheRiskS
       answer->set_score(5);
     }
     grpc::ClientContext ctx;
+    ctx.AddMetadata("x-accord-officer", "lead");
     assessment::Assessment assessed;
     ASSERT_TRUE(stub->CreateAssessment(&ctx, request, &assessed).ok());
     if (i % 4 == 3) {

@@ -1,10 +1,13 @@
 #include "tests/integration/stack.h"
 
 #include <cstdio>
+#include <thread>
+#include <chrono>
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "accord/ops/v1/operations_service.grpc.pb.h"
 #include "grpcpp/support/client_interceptor.h"
 #include "tests/integration/http_client.h"
 
@@ -114,6 +117,9 @@ Stack::Stack(Options options) {
   if (options.integrations) {
     gateway_args.push_back(absl::StrCat("--integrations_address=127.0.0.1:", integrations_port_));
   }
+  if (options.review) {
+    gateway_args.push_back(absl::StrCat("--review_address=127.0.0.1:", review_port_));
+  }
   for (const std::string& flag : options.gateway_flags) gateway_args.push_back(flag);
   gateway_ = std::make_unique<Process>(ACCORD_GATEWAY_BIN, gateway_args,
       d + "/gateway.log");
@@ -147,6 +153,77 @@ std::string Stack::CreateKey(const std::string& client, const std::string& scope
   // The key is the last line.
   std::vector<std::string> lines = absl::StrSplit(out, '\n', absl::SkipEmpty());
   return lines.empty() ? "" : lines.back();
+}
+
+namespace {
+
+// The store status of each service in `data_dirs`, read on its admin socket; empty when
+// one fails.
+std::vector<ops::v1::StoreStatus> StoreStatuses(const std::vector<std::string>& data_dirs) {
+  std::vector<ops::v1::StoreStatus> out;
+  for (const std::string& dir : data_dirs) {
+    auto stub = ops::v1::OperationsService::NewStub(grpc::CreateChannel(
+        absl::StrCat("unix:", dir, "/admin.sock"), grpc::InsecureChannelCredentials()));
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    ops::v1::StoreStatus status;
+    if (!stub->GetStoreStatus(&ctx, {}, &status).ok()) return {};
+    out.push_back(std::move(status));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::map<std::string, int64_t> LatestSequences(const std::vector<std::string>& data_dirs) {
+  std::map<std::string, int64_t> latest;
+  for (const auto& status : StoreStatuses(data_dirs)) {
+    latest[status.service()] = status.latest_sequence();
+  }
+  return latest;
+}
+
+bool WaitUntilFeedsSettled(const std::vector<std::string>& data_dirs, int timeout_ms) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  std::string previous;
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::vector<ops::v1::StoreStatus> statuses = StoreStatuses(data_dirs);
+    std::map<std::string, int64_t> latest;
+    for (const auto& status : statuses) latest[status.service()] = status.latest_sequence();
+    bool caught_up = statuses.size() == data_dirs.size();
+    std::string snapshot;
+    for (const auto& status : statuses) {
+      absl::StrAppend(&snapshot, status.service(), "=", status.latest_sequence(), ";");
+      for (const auto& cursor : status.feeds()) {
+        auto producer = latest.find(cursor.feed());
+        if (producer != latest.end() && cursor.applied_sequence() < producer->second) {
+          caught_up = false;
+        }
+      }
+    }
+    if (caught_up && snapshot == previous) return true;
+    previous = caught_up ? snapshot : "";
+    std::this_thread::sleep_for(std::chrono::milliseconds(caught_up ? 50 : 10));
+  }
+  return false;
+}
+
+std::vector<std::string> Stack::ServiceDirs() const {
+  std::vector<std::string> dirs;
+  for (const char* service : {"registry", "assessment", "risk"}) {
+    dirs.push_back(dir_.path() + "/" + service);
+  }
+  if (review_) dirs.push_back(dir_.path() + "/review");
+  if (integrations_) dirs.push_back(dir_.path() + "/integrations");
+  return dirs;
+}
+
+std::map<std::string, int64_t> Stack::LatestSequences() const {
+  return testing::LatestSequences(ServiceDirs());
+}
+
+bool Stack::WaitUntilSettled(int timeout_ms) const {
+  return WaitUntilFeedsSettled(ServiceDirs(), timeout_ms);
 }
 
 std::map<std::string, std::string> Stack::Auth(const std::string& key) const {

@@ -16,6 +16,15 @@
 
 namespace accord::testing {
 
+// Waits until the service whose store is in each of `data_dirs` has applied every event of
+// the feeds it follows (read from each store's status on its admin socket,
+// `<data_dir>/admin.sock`), twice in a row with nothing new; false after `timeout_ms`.
+bool WaitUntilFeedsSettled(const std::vector<std::string>& data_dirs, int timeout_ms);
+
+// The latest feed sequence of each service whose store is in `data_dirs`, by service name;
+// empty when one does not answer.
+std::map<std::string, int64_t> LatestSequences(const std::vector<std::string>& data_dirs);
+
 class Stack {
  public:
   struct Options {
@@ -53,6 +62,14 @@ class Stack {
   bool KillAndRestartRisk();
   bool KillAndRestartIntegrations();
 
+  // Waits until every running service has applied every event of the feeds it follows (read
+  // from each store's status on its admin socket), twice in a row with nothing new; false
+  // after `timeout_ms`.
+  bool WaitUntilSettled(int timeout_ms = 20000) const;
+
+  // The latest feed sequence of each running service, by service name.
+  std::map<std::string, int64_t> LatestSequences() const;
+
   // SIGTERMs the gateway, then the registry; returns true when both exit 0 in time.
   bool StopGracefully();
 
@@ -77,6 +94,8 @@ class Stack {
   std::shared_ptr<grpc::Channel> GatewayChannel(const std::string& key = "") const;
 
  private:
+  // The data folders of the running services (not the gateway's).
+  std::vector<std::string> ServiceDirs() const;
   TempDir dir_;
   bool StartRegistry();
   bool StartAssessment();

@@ -42,9 +42,13 @@ class TlsStack : public ::testing::Test {
   }
   void SetUp() override { ASSERT_TRUE(stack_->ok()) << stack_->error(); }
 
+  // Calls the gateway acting for the register keeper (acts are recorded with their officer).
   static HttpResponse Rest(const std::string& method, const std::string& target,
                            const std::string& body = "") {
-    return HttpCall(stack_->gateway_http_port(), method, target, body, stack_->Auth());
+    EXPECT_TRUE(stack_->EnsureOfficer("keeper", "REGISTER_KEEPER"));
+    auto headers = stack_->Auth();
+    headers.emplace("x-accord-officer", "keeper");
+    return HttpCall(stack_->gateway_http_port(), method, target, body, headers);
   }
 
   static TempDir* certs_;

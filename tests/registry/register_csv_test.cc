@@ -147,17 +147,21 @@ TEST_F(RegisterCsvTest, FinanceRecordsSpendPerYearAndNegativeAmountsAreRefusedBy
   request.mutable_financial_year()->set_start_year(2025);
   request.mutable_financial_year()->set_committed_contribution_pence(500000);
   request.mutable_financial_year()->set_actual_spend_pence(-1);
-  auto refused = registry_->RecordFinancialYear(request);
+  server::Caller finance{.client = "finance-ledger"};
+  auto refused = registry_->RecordFinancialYear(request, finance);
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(refused.status().message()),
               HasSubstr("financial_year.actual_spend_pence: must be zero or more; got -1"));
   request.mutable_financial_year()->set_actual_spend_pence(123456);
-  ASSERT_TRUE(registry_->RecordFinancialYear(request).ok());
+  EXPECT_EQ(registry_->RecordFinancialYear(request, server::Caller{}).status().code(),
+            absl::StatusCode::kUnauthenticated);  // the figures say who recorded them
+  ASSERT_TRUE(registry_->RecordFinancialYear(request, finance).ok());
   request.mutable_financial_year()->set_actual_spend_pence(200000);
-  auto updated = registry_->RecordFinancialYear(request);
+  auto updated = registry_->RecordFinancialYear(request, finance);
   ASSERT_TRUE(updated.ok());
   ASSERT_EQ(updated->financial_years_size(), 1);  // the year is replaced, not added twice
   EXPECT_EQ(updated->financial_years(0).actual_spend_pence(), 200000);
+  EXPECT_EQ(updated->financial_years(0).recorded_by(), "client:finance-ledger");
   auto events = store_->ReadEvents(2, 10);
   EXPECT_EQ(events->size(), 2u);  // one event per recorded year
 }

@@ -347,21 +347,67 @@ TEST_F(RegistryGrpcTest, AFeedEventIsAppliedOnceEvenWhenDeliveredAgain) {
   auto cursor = storage::ReadCursor(*store_, "assessment");
   ASSERT_TRUE(cursor.ok());
   EXPECT_EQ(*cursor, assessment_sequence_);
-  // An event that changes nothing still advances the cursor, with no register event.
-  ASSERT_TRUE(Follow("twice", "approved").ok());
+  // An event that changes nothing (a second screening in) still advances the cursor, with
+  // no register event.
+  ASSERT_TRUE(Follow("twice", "screened").ok());
   EXPECT_EQ(store_->latest_sequence(), after_first);
   EXPECT_EQ(*storage::ReadCursor(*store_, "assessment"), assessment_sequence_);
   EXPECT_EQ(registry_->Get("partnerships/twice")->state(), v1::SCREENED);
 }
 
-TEST_F(RegistryGrpcTest, ClosedPartnershipIgnoresLaterAssessments) {
+TEST_F(RegistryGrpcTest, AnActTheLifeCycleForbidsIsRefusedOnTheFeedAndChangesNothing) {
+  v1::Partnership p;
+  ASSERT_TRUE(Create("early", "Early", &p).ok());
+  ASSERT_TRUE(Follow("early", "screened").ok());
+  v1::Partnership before = *registry_->Get("partnerships/early");
+  int64_t sequence = store_->latest_sequence();
+  // A sign-off of a partnership not even assessed: the register keeps its record and says,
+  // once, on its feed which record it refused, so that the assessment service voids it.
+  ASSERT_TRUE(Follow("early", "approved").ok());
+  EXPECT_EQ(registry_->Get("partnerships/early")->SerializeAsString(), before.SerializeAsString());
+  auto events = store_->ReadEvents(sequence, 10);
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->size(), 1u);
+  EXPECT_EQ((*events)[0].action(), "refused:approved");
+  EXPECT_EQ((*events)[0].resource_name(), "partnerships/early/record");
+  v1::Partnership carried;
+  ASSERT_TRUE((*events)[0].resource().UnpackTo(&carried));
+  EXPECT_EQ(carried.state(), v1::SCREENED);  // the state that refused it
+  // Delivered again: nothing more.
+  --assessment_sequence_;
+  ASSERT_TRUE(Follow("early", "approved").ok());
+  EXPECT_EQ(store_->latest_sequence(), sequence + 1);
+}
+
+TEST_F(RegistryGrpcTest, ClosedPartnershipRefusesLaterAssessmentsAndKeepsItsTier) {
   v1::Partnership p;
   ASSERT_TRUE(Create("closing", "Closing", &p).ok());
   ASSERT_NO_FATAL_FAILURE(Approve("closing"));
   ASSERT_TRUE(Move("closing", v1::EXITING, &p, "done").ok());
   ASSERT_TRUE(Move("closing", v1::CLOSED, &p, "done").ok());
+  v1::Partnership closed = *registry_->Get("partnerships/closing");
+  int64_t sequence = store_->latest_sequence();
+  // An assessment the assessment service accepted a moment before it heard of the close.
   ASSERT_TRUE(Follow("closing", "assessed", assessment::v1::MAJOR).ok());
-  EXPECT_EQ(registry_->Get("partnerships/closing")->tier(), v1::MODERATE);
+  v1::Partnership after = *registry_->Get("partnerships/closing");
+  EXPECT_EQ(after.tier(), v1::MODERATE);
+  EXPECT_EQ(after.SerializeAsString(), closed.SerializeAsString());
+  auto events = store_->ReadEvents(sequence, 10);
+  ASSERT_EQ(events->size(), 1u);
+  EXPECT_EQ((*events)[0].action(), "refused:assessed");
+}
+
+TEST_F(RegistryGrpcTest, StateReasonFollowsTheLatestAssessment) {
+  v1::Partnership p;
+  ASSERT_TRUE(Create("rescored", "Rescored", &p).ok());
+  ASSERT_TRUE(Follow("rescored", "screened").ok());
+  EXPECT_EQ(registry_->Get("partnerships/rescored")->state_reason(), "screened: IS_PARTNERSHIP");
+  ASSERT_TRUE(Follow("rescored", "assessed", assessment::v1::LIMITED).ok());
+  EXPECT_EQ(registry_->Get("partnerships/rescored")->state_reason(), "assessed: LIMITED");
+  ASSERT_TRUE(Follow("rescored", "assessed", assessment::v1::MAJOR).ok());
+  auto read = registry_->Get("partnerships/rescored");
+  EXPECT_EQ(read->tier(), v1::MAJOR);
+  EXPECT_EQ(read->state_reason(), "assessed: MAJOR");
 }
 
 TEST_F(RegistryGrpcTest, PublicFilterCannotRevealAConfidentialLeadService) {
@@ -487,8 +533,10 @@ TEST_F(RegistryGrpcTest, PublicViewHidesConfidentialGroups) {
   note.mutable_note()->set_meeting_date("2026-11-01");
   note.mutable_note()->set_text("confidential minutes");
   grpc::ClientContext ctx2;
+  ctx2.AddMetadata("x-accord-officer", "minute-taker");
   ASSERT_TRUE(stub_->AddMeetingNote(&ctx2, note, &created).ok());
   EXPECT_EQ(created.meeting_notes_size(), 1);
+  EXPECT_EQ(created.meeting_notes(0).author(), "minute-taker");
 
   v1::GetPartnershipRequest get;
   get.set_name(created.name());
@@ -507,6 +555,7 @@ TEST_F(RegistryGrpcTest, MeetingNoteAndSummaryAreValidated) {
   note.set_name(p.name());
   note.mutable_note()->set_meeting_date("yesterday");
   grpc::ClientContext ctx;
+  ctx.AddMetadata("x-accord-officer", "keeper");
   grpc::Status status = stub_->AddMeetingNote(&ctx, note, &p);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(Violations(status),
@@ -516,9 +565,17 @@ TEST_F(RegistryGrpcTest, MeetingNoteAndSummaryAreValidated) {
   summary.set_name(p.name());
   summary.mutable_summary()->set_year(2026);
   summary.mutable_summary()->set_text("A good year");
+  // Who wrote it is part of the record: a call that names nobody writes nothing.
+  grpc::ClientContext anonymous;
+  EXPECT_EQ(stub_->AddAnnualSummary(&anonymous, summary, &p).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(registry_->Get(p.name())->annual_summaries_size(), 0);
   grpc::ClientContext ctx2;
+  ctx2.AddMetadata("x-accord-officer", "keeper");
   ASSERT_TRUE(stub_->AddAnnualSummary(&ctx2, summary, &p).ok());
+  EXPECT_EQ(p.annual_summaries(0).author(), "keeper");
   grpc::ClientContext ctx3;
+  ctx3.AddMetadata("x-accord-officer", "keeper");
   EXPECT_EQ(stub_->AddAnnualSummary(&ctx3, summary, &p).error_code(),
             grpc::StatusCode::ALREADY_EXISTS);
   EXPECT_EQ(registry_->Get(p.name())->annual_summaries_size(), 1);

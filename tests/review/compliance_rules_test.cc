@@ -80,6 +80,7 @@ class Compliance : public ::testing::Test {
     assessed.set_protocol("protocols/chorley");
     assessed.set_protocol_version(1);
     Assessment(assessed, "partnerships/lsp/assessments/a1", "assessed");
+    partnership_.set_tier(static_cast<registry::Tier>(tier));  // as the register follows it
     Move(registry::ASSESSED);
   }
   void Evaluate(assessment::Evaluation::State state, const std::string& action,
@@ -226,6 +227,8 @@ TEST_F(Compliance, AModerationAfterApprovalReschedulesWithTheNewTier) {
   moderated.set_protocol("protocols/chorley");
   moderated.set_protocol_version(1);
   Assessment(moderated, "partnerships/lsp/assessments/a1", "moderated");
+  partnership_.set_tier(registry::MODERATE);  // the register follows the moderation
+  Register(partnership_);
   ASSERT_TRUE(RefreshSchedule(record_, &protocol_, absl::CivilDay(2026, 5, 1)));
   ASSERT_EQ(record_.items_size(), 1);
   EXPECT_EQ(record_.items(0).type(), assessment::ANNUAL_REVIEW);

@@ -461,7 +461,7 @@ TEST_F(ReviewGrpcTest, ExitStrategyPerformanceReportAndFormalExitThroughTheRegis
     EXPECT_EQ(p.state_reason(), "Aims achieved");
   }
   {
-    // A retry answers the same; a new exit is refused.
+    // A retry answers the same; a new exit is refused: a closed partnership is read-only.
     grpc::ClientContext ctx;
     As(ctx, "carol", "EXECUTIVE");
     v1::Exit again;
@@ -470,8 +470,9 @@ TEST_F(ReviewGrpcTest, ExitStrategyPerformanceReportAndFormalExitThroughTheRegis
     exit.set_request_id("exit-2");
     grpc::ClientContext ctx2;
     As(ctx2, "carol", "EXECUTIVE");
-    EXPECT_EQ(stub_->CreateExit(&ctx2, exit, &again).error_code(),
-              grpc::StatusCode::ALREADY_EXISTS);
+    grpc::Status refused = stub_->CreateExit(&ctx2, exit, &again);
+    EXPECT_EQ(refused.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+    EXPECT_EQ(api::ReasonOf(api::FromGrpcStatus(refused)), "PARTNERSHIP_CLOSED");
   }
   SyncRegister();
   EXPECT_THAT(Schedule("lsp").items(), IsEmpty());

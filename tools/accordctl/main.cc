@@ -164,6 +164,7 @@ int Status(const Args& args) {
   int down = 0;
   std::printf("%-13s %-6s %-7s %12s %12s %8s  %s\n", "SERVICE", "STATE", "SCHEMA", "SEQUENCE",
               "BYTES", "BACKUPS", "LAST BACKUP");
+  std::vector<ops::StoreStatus> up;
   for (const std::string& address : addresses) {
     ops::StoreStatus status;
     grpc::Status rpc = Ops(address)->GetStoreStatus(Context(args).get(), {}, &status);
@@ -172,6 +173,7 @@ int Status(const Args& args) {
       std::printf("%-13s %-6s %s\n", address.c_str(), "DOWN", rpc.error_message().c_str());
       continue;
     }
+    up.push_back(status);
     std::string schema = absl::StrCat(status.schema_version());
     if (status.opened_at_schema_version() != status.schema_version()) {
       schema = absl::StrCat(status.opened_at_schema_version(), "->", status.schema_version());
@@ -182,6 +184,26 @@ int Status(const Args& args) {
                 status.backup_dir().empty() ? "off"
                                             : absl::StrCat(status.backup_count()).c_str(),
                 Time(status.last_backup_time().seconds()).c_str());
+  }
+  // How far each follower is behind the feeds it follows (a service applies the others'
+  // changes a moment after they commit; a growing number means it is stuck).
+  std::map<std::string, int64_t> latest;
+  for (const auto& status : up) latest[status.service()] = status.latest_sequence();
+  bool header = false;
+  for (const auto& status : up) {
+    for (const auto& cursor : status.feeds()) {
+      if (!header) {
+        std::printf("\n%-13s %-13s %12s %8s\n", "FOLLOWER", "FEED", "APPLIED", "BEHIND");
+        header = true;
+      }
+      auto producer = latest.find(cursor.feed());
+      std::string behind =
+          producer == latest.end()
+              ? "?"
+              : absl::StrCat(std::max<int64_t>(0, producer->second - cursor.applied_sequence()));
+      std::printf("%-13s %-13s %12lld %8s\n", status.service().c_str(), cursor.feed().c_str(),
+                  static_cast<long long>(cursor.applied_sequence()), behind.c_str());
+    }
   }
   return down == 0 ? 0 : 1;
 }

@@ -3,19 +3,61 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "accord/assessment/v1/assessment.pb.h"
+#include "common/lifecycle/lifecycle.h"
 #include "services/registry/domain/partnership_rules.h"
 
 namespace accord::registry {
 namespace {
 
 namespace assessment = accord::assessment::v1;
+using lifecycle::Act;
+using lifecycle::Outcome;
 
-// Applies a move when the life cycle allows it from the current state.
-bool MoveTo(v1::Partnership& p, v1::State to, const std::string& reason) {
-  if (!NextStates(p.state()).count(to)) return false;
-  p.set_state(to);
-  p.set_state_reason(reason);
-  return true;
+// The act an assessment-feed event records and what it tells about the state; nullopt for
+// events that are not acts on a partnership (protocols, the service's own reactions).
+struct EventAct {
+  Act act;
+  Outcome outcome;
+};
+
+std::optional<EventAct> ActOf(const events::v1::Event& event) {
+  const std::string& action = event.action();
+  if (action == "screened") {
+    assessment::Screening screening;
+    if (!event.resource().UnpackTo(&screening)) return std::nullopt;
+    return EventAct{Act::kScreen, screening.outcome() == assessment::NOT_A_PARTNERSHIP
+                                      ? Outcome::kScreenedOut
+                                      : Outcome::kScreenedIn};
+  }
+  if (action == "assessed") return EventAct{Act::kAssess, Outcome::kAssessed};
+  if (action == "moderated") return EventAct{Act::kModerate, Outcome::kNone};
+  if (action == "submitted") return EventAct{Act::kSubmit, Outcome::kSubmitted};
+  if (action == "approved") return EventAct{Act::kSignOff, Outcome::kApproved};
+  if (action == "signed_off") return EventAct{Act::kSignOff, Outcome::kNone};
+  if (action == "rejected") return EventAct{Act::kSignOff, Outcome::kRejected};
+  return std::nullopt;
+}
+
+// Why the state moved, in the register's words.
+std::string ReasonFor(const events::v1::Event& event, const v1::Partnership& after) {
+  const std::string& action = event.action();
+  if (action == "screened") {
+    assessment::Screening screening;
+    event.resource().UnpackTo(&screening);
+    if (screening.outcome() == assessment::NOT_A_PARTNERSHIP) return screening.justification();
+    return absl::StrCat("screened: ", assessment::ScreeningOutcome_Name(screening.outcome()));
+  }
+  if (action == "assessed" || action == "moderated") {
+    return absl::StrCat(action, ": ", v1::Tier_Name(after.tier()));
+  }
+  if (action == "submitted") return "evaluation submitted for sign-off";
+  if (action == "approved") return "evaluation signed off";
+  if (action == "rejected") {
+    assessment::Evaluation evaluation;
+    event.resource().UnpackTo(&evaluation);
+    return evaluation.rejection_reason();
+  }
+  return "";
 }
 
 }  // namespace
@@ -27,48 +69,37 @@ std::string PartnershipOfEvent(const events::v1::Event& event) {
   return end == std::string::npos ? "" : name.substr(0, end);
 }
 
-std::optional<v1::Partnership> ReactToAssessment(const v1::Partnership& current,
-                                                 const events::v1::Event& event) {
-  if (IsReadOnly(current.state())) return std::nullopt;  // a closed record stays as it is
+AssessmentReaction ReactToAssessment(const v1::Partnership& current,
+                                     const events::v1::Event& event) {
+  AssessmentReaction out;
+  std::optional<EventAct> act = ActOf(event);
+  if (!act) return out;
+  out.refused = lifecycle::Check(current.name(), current.state(), act->act);
+  if (!out.refused.ok()) return out;
+
   v1::Partnership next = current;
-  bool changed = false;
-  const std::string& action = event.action();
-  if (action == "screened") {
+  if (event.action() == "screened" && next.protocol().empty()) {
     assessment::Screening screening;
-    if (!event.resource().UnpackTo(&screening)) return std::nullopt;
-    if (screening.outcome() == assessment::NOT_A_PARTNERSHIP) {
-      changed = MoveTo(next, v1::SCREENED_OUT, screening.justification());
-    } else if (current.state() == v1::PROPOSED) {
-      changed = MoveTo(next, v1::SCREENED,
-                       absl::StrCat("screened: ",
-                                    assessment::ScreeningOutcome_Name(screening.outcome())));
-    }
-  } else if (action == "assessed" || action == "moderated") {
-    assessment::Assessment assessed;
-    if (!event.resource().UnpackTo(&assessed)) return std::nullopt;
-    // Both enums number LIMITED, MODERATE and MAJOR alike.
-    auto tier = static_cast<v1::Tier>(assessed.final_tier());
-    if (next.tier() != tier) {
-      next.set_tier(tier);
-      changed = true;
-    }
-    if (current.state() == v1::SCREENED) {
-      changed |= MoveTo(next, v1::ASSESSED, absl::StrCat("assessed: ", v1::Tier_Name(tier)));
-    }
-  } else if (action == "submitted") {
-    changed = current.state() == v1::ASSESSED &&
-              MoveTo(next, v1::AWAITING_APPROVAL, "evaluation submitted for sign-off");
-  } else if (action == "approved") {
-    changed = current.state() == v1::AWAITING_APPROVAL &&
-              MoveTo(next, v1::ACTIVE, "evaluation signed off");
-  } else if (action == "rejected") {
-    assessment::Evaluation evaluation;
-    if (!event.resource().UnpackTo(&evaluation)) return std::nullopt;
-    changed = current.state() == v1::AWAITING_APPROVAL &&
-              MoveTo(next, v1::REJECTED, evaluation.rejection_reason());
+    if (event.resource().UnpackTo(&screening)) next.set_protocol(screening.protocol());
   }
-  if (!changed) return std::nullopt;
-  return next;
+  if (event.action() == "assessed" || event.action() == "moderated") {
+    assessment::Assessment assessed;
+    if (!event.resource().UnpackTo(&assessed)) return out;
+    // Both enums number LIMITED, MODERATE and MAJOR alike.
+    next.set_tier(static_cast<v1::Tier>(assessed.final_tier()));
+  }
+  next.set_state(lifecycle::StateAfter(current.state(), act->outcome));
+  // The reason follows the latest event that explains the state: the move itself, or for a
+  // partnership in ASSESSED a new tier (re-assessed or moderated).
+  bool tier_changed = next.tier() != current.tier();
+  if (next.state() != current.state() || (tier_changed && next.state() == v1::ASSESSED)) {
+    next.set_state_reason(ReasonFor(event, next));
+  }
+  if (next.state() != current.state() || tier_changed || next.protocol() != current.protocol() ||
+      next.state_reason() != current.state_reason()) {
+    out.after = std::move(next);
+  }
+  return out;
 }
 
 }  // namespace accord::registry

@@ -284,8 +284,6 @@ absl::Status CheckRequestedTransition(State from, State to, absl::string_view re
   return absl::OkStatus();
 }
 
-bool IsReadOnly(State state) { return state == v1::CLOSED; }
-
 PublicPartnership PublicView(const Partnership& p) {
   std::set<int> hidden(p.confidential_groups().begin(), p.confidential_groups().end());
   auto shown = [&](FieldGroup group) { return !hidden.count(group); };

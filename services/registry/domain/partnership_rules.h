@@ -54,9 +54,6 @@ absl::Status CheckRequestedTransition(State from, State to, absl::string_view re
 // The states reachable in one move from `from`.
 std::set<State> NextStates(State from);
 
-// Whether the record can still change (everything but a closed one's history can).
-bool IsReadOnly(State state);
-
 // The public view: only field groups not marked confidential, never meeting notes.
 PublicPartnership PublicView(const Partnership& partnership);
 

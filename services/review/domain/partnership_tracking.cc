@@ -6,6 +6,7 @@
 #include "accord/risk/v1/risk.pb.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "google/protobuf/util/time_util.h"
+#include "common/lifecycle/lifecycle.h"
 #include "services/review/domain/calendar_date.h"
 
 namespace accord::review {
@@ -46,6 +47,9 @@ bool ReactToRegister(Tracked& record, const events::v1::Event& event) {
   record.set_display_name(p.display_name());
   record.set_key_partnership(p.key_partnership());
   record.set_money_pence(p.council_contribution().money_pence());
+  // The tier the register holds: the one truth every service reports (an assessment the
+  // register refused never counts).
+  record.set_tier(static_cast<assessment::Tier>(p.tier()));
   record.set_in_kind_pence(p.council_contribution().in_kind_pence());
   if (p.has_create_time()) record.set_created_date(DateOfTimestamp(p.create_time()));
   if (record.created_date().empty()) record.set_created_date(EventDate(event));
@@ -73,7 +77,6 @@ bool ReactToAssessment(Tracked& record, const events::v1::Event& event) {
     assessment::Assessment assessed;
     if (!event.resource().UnpackTo(&assessed)) return false;
     record.set_assessed(true);
-    record.set_tier(assessed.final_tier());
     record.set_protocol(assessed.protocol());
     record.set_protocol_version(assessed.protocol_version());
   } else {
@@ -116,6 +119,17 @@ bool ReactToRisk(Tracked& record, const events::v1::Event& event) {
   tracked->set_open(event.kind() != events::v1::DELETED && r.state() == risk::Risk::OPEN);
   tracked->set_escalation(r.escalation().state());
   return !MessageDifferencer::Equals(before, record);
+}
+
+registry::State StateOf(const Tracked& record) {
+  auto registered = static_cast<registry::State>(record.state());
+  if (registered == registry::STATE_UNSPECIFIED) registered = registry::PROPOSED;
+  registry::State own = !record.approval_date().empty() ? registry::ACTIVE
+                        : record.screened_out()         ? registry::SCREENED_OUT
+                        : record.assessed()             ? registry::ASSESSED
+                        : record.screened()             ? registry::SCREENED
+                                                        : registry::PROPOSED;
+  return lifecycle::Effective(registered, own);
 }
 
 bool Schedulable(const Tracked& record) {

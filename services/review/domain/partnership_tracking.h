@@ -7,6 +7,7 @@
 
 #include "absl/time/civil_time.h"
 #include "accord/events/v1/events.pb.h"
+#include "accord/registry/v1/partnership.pb.h"
 #include "accord/review/v1/review.pb.h"
 #include "services/review/domain/review_schedule.h"
 
@@ -18,12 +19,16 @@ using Tracked = v1::TrackedPartnership;
 std::string PartnershipOfResource(const std::string& resource_name);
 
 // Each returns true when the record changed. Events it cannot read change nothing.
-// Register: display name, state, key flag, contribution, created and closed dates.
+// Register: display name, state, tier, key flag, contribution, created and closed dates.
 bool ReactToRegister(Tracked& record, const events::v1::Event& event);
-// Assessment: screened, assessed (tier, protocol version), evaluations, approval date.
+// Assessment: screened, assessed (protocol version), evaluations, approval date.
 bool ReactToAssessment(Tracked& record, const events::v1::Event& event);
 // Risk: open or closed, escalation state.
 bool ReactToRisk(Tracked& record, const events::v1::Event& event);
+
+// The state the review service judges acts by: the register's, or the approval the
+// assessment feed brought a moment before the register's feed (lifecycle::Effective).
+registry::v1::State StateOf(const Tracked& record);
 
 // Whether the partnership owes reviews: approved, assessed, and not closed or exited.
 bool Schedulable(const Tracked& record);

@@ -1,0 +1,55 @@
+#include "common/lifecycle/view.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/lifecycle/lifecycle.h"
+
+namespace accord::lifecycle {
+
+View ViewOf(const registry::v1::Partnership& p, View base) {
+  base.set_name(p.name());
+  base.set_state(p.state());
+  base.set_tier(p.tier());
+  base.set_key_partnership(p.key_partnership());
+  base.set_lead_service(p.lead_service());
+  base.set_protocol(p.protocol());
+  return base;
+}
+
+std::string PartnershipOf(const events::v1::Event& event) {
+  constexpr absl::string_view kCollection = "partnerships/";
+  const std::string& name = event.resource_name();
+  if (!absl::StartsWith(name, kCollection) || name.size() == kCollection.size()) return "";
+  size_t end = name.find('/', kCollection.size());
+  return end == std::string::npos ? name : name.substr(0, end);
+}
+
+std::optional<View> AfterRegisterEvent(const std::optional<View>& before,
+                                       const events::v1::Event& event) {
+  if (event.kind() == events::v1::DELETED) return std::nullopt;
+  registry::v1::Partnership partnership;
+  if (!event.resource().UnpackTo(&partnership) || partnership.name().empty()) return before;
+  return ViewOf(partnership, before.value_or(View{}));
+}
+
+registry::v1::State StateOf(const View& view) {
+  return Effective(view.state(), view.own_progress());
+}
+
+namespace {
+constexpr absl::string_view kRefusedPrefix = "refused:";
+}  // namespace
+
+std::string RefusalAction(absl::string_view refused_action) {
+  return absl::StrCat(kRefusedPrefix, refused_action);
+}
+
+bool IsRefusal(const events::v1::Event& event) {
+  return absl::StartsWith(event.action(), kRefusedPrefix);
+}
+
+std::string RefusedAction(const events::v1::Event& event) {
+  return IsRefusal(event) ? event.action().substr(kRefusedPrefix.size()) : std::string();
+}
+
+}  // namespace accord::lifecycle
