@@ -168,30 +168,43 @@ State StateAfter(State from, Outcome outcome) {
   return from;
 }
 
+namespace {
+
+// How far along the steps before approval a state is; -1 for states the register reaches by
+// its own acts (or that end the partnership).
+int Rank(State s) {
+  switch (s) {
+    case rv1::PROPOSED:
+      return 0;
+    case rv1::SCREENED:
+      return 1;
+    case rv1::ASSESSED:
+      return 2;
+    case rv1::AWAITING_APPROVAL:
+      return 3;
+    case rv1::ACTIVE:
+    case rv1::SCREENED_OUT:
+    case rv1::REJECTED:
+      return 4;
+    default:
+      return -1;
+  }
+}
+
+}  // namespace
+
 State Effective(State register_state, State own_progress) {
-  // How far along the steps before approval a state is; -1 for states the register
-  // reaches by its own acts (or that end the partnership).
-  auto rank = [](State s) {
-    switch (s) {
-      case rv1::PROPOSED:
-        return 0;
-      case rv1::SCREENED:
-        return 1;
-      case rv1::ASSESSED:
-        return 2;
-      case rv1::AWAITING_APPROVAL:
-        return 3;
-      case rv1::ACTIVE:
-      case rv1::SCREENED_OUT:
-      case rv1::REJECTED:
-        return 4;
-      default:
-        return -1;
-    }
-  };
-  int registered = rank(register_state);
+  int registered = Rank(register_state);
   if (registered < 0 || registered == 4) return register_state;
-  return rank(own_progress) > registered ? own_progress : register_state;
+  return Rank(own_progress) > registered ? own_progress : register_state;
+}
+
+State OwnProgressAfter(State register_before, State register_after, State own_progress) {
+  int after = Rank(register_after);
+  bool caught_up = after >= Rank(own_progress);
+  bool backwards = Rank(register_before) >= 0 && after < Rank(register_before);
+  if (after < 0 || after == 4 || caught_up || backwards) return rv1::STATE_UNSPECIFIED;
+  return own_progress;
 }
 
 }  // namespace accord::lifecycle

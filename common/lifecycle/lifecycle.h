@@ -81,6 +81,12 @@ State StateAfter(State from, Outcome outcome);
 // register's feed by the time the feed takes to arrive).
 State Effective(State register_state, State own_progress);
 
+// What is left of a service's own progress once the register moves from `register_before`
+// to `register_after`: nothing (STATE_UNSPECIFIED) when the register has caught up with it,
+// moved backwards (the keeper sent an evaluation back) or moved past approval; otherwise
+// `own_progress`, still ahead of the register's feed.
+State OwnProgressAfter(State register_before, State register_after, State own_progress);
+
 }  // namespace accord::lifecycle
 
 #endif  // ACCORD_COMMON_LIFECYCLE_LIFECYCLE_H_

@@ -29,7 +29,10 @@ std::optional<View> AfterRegisterEvent(const std::optional<View>& before,
   if (event.kind() == events::v1::DELETED) return std::nullopt;
   registry::v1::Partnership partnership;
   if (!event.resource().UnpackTo(&partnership) || partnership.name().empty()) return before;
-  return ViewOf(partnership, before.value_or(View{}));
+  View after = ViewOf(partnership, before.value_or(View{}));
+  after.set_own_progress(OwnProgressAfter(before ? before->state() : registry::v1::STATE_UNSPECIFIED,
+                                          after.state(), after.own_progress()));
+  return after;
 }
 
 registry::v1::State StateOf(const View& view) {

@@ -13,6 +13,7 @@ namespace accord::gateway {
 namespace {
 
 constexpr RecordRule kOwn = RecordRule::kOwnServicePartnership;
+constexpr RecordRule kDecision = RecordRule::kOwnServiceDecision;
 
 MethodRule Public(std::string method) { return {std::move(method), "", false, RecordRule::kNone, {}}; }
 MethodRule Read(std::string method, std::string scope) {
@@ -65,7 +66,7 @@ std::vector<MethodRule> BuildRules() {
       Write(asm_ + "CreateAssessment", "assessments:write", kOwn),
       Read(asm_ + "GetAssessment", "assessments:read"),
       Read(asm_ + "ListAssessments", "assessments:read"),
-      Write(asm_ + "ModerateAssessment", "partnerships:approve", kOwn),
+      Write(asm_ + "ModerateAssessment", "partnerships:approve", kDecision),
       Read(asm_ + "GetRequirements", "assessments:read"),
       Write(asm_ + "CreateEvaluation", "assessments:write", kOwn),
       Read(asm_ + "GetEvaluation", "assessments:read"),
@@ -73,9 +74,9 @@ std::vector<MethodRule> BuildRules() {
       Write(asm_ + "UpdateEvaluation", "assessments:write", kOwn),
       Write(asm_ + "SubmitEvaluation", "assessments:write", kOwn),
       // A decision by a service-scoped role (a Head of Service, say) stands only for its own
-      // service's partnerships; council-wide roles decide for any.
-      Write(asm_ + "SignOffEvaluation", "partnerships:approve", kOwn),
-      Write(asm_ + "RejectEvaluation", "partnerships:approve", kOwn),
+      // service's partnerships; council-wide decision roles decide for any.
+      Write(asm_ + "SignOffEvaluation", "partnerships:approve", kDecision),
+      Write(asm_ + "RejectEvaluation", "partnerships:approve", kDecision),
       Read(asm_ + "ListEvents", "assessments:read"),
       Read(asm_ + "StreamEvents", "assessments:read"),
       // Risk. The corporate risk register works the escalations, nothing else.
@@ -101,7 +102,7 @@ std::vector<MethodRule> BuildRules() {
       Read(rev + "GetPerformanceReport", "reviews:read"),
       Read(rev + "GetExitStrategy", "reviews:read"),
       Write(rev + "UpdateExitStrategy", "reviews:write", kOwn),
-      Write(rev + "CreateExit", "partnerships:approve", kOwn),
+      Write(rev + "CreateExit", "partnerships:approve", kDecision),
       Read(rev + "GetExit", "reviews:read"),
       Read(rev + "GetCompliance", "reviews:read"),
       Read(rev + "ListAnomalies", "reviews:read"),
@@ -164,14 +165,19 @@ const std::set<std::string>& KnownRoles() {
 }
 
 const std::set<std::string>& CouncilWideRoles() {
-  // Roles that act for the whole council (DOMAIN.md section 9): the keeper of the register,
-  // the Chief Executive and the Senior Management Team, the Head of Governance (approves
-  // every key partnership's memorandum: Chorley) and the Executive (Cabinet decisions).
-  // Every other role (Lead Officer, Head of Service, Strategic Director) is scoped to the
-  // officer's own service.
+  static const auto* roles =
+      new std::set<std::string>{"REGISTER_KEEPER", "CHIEF_EXECUTIVE", "SENIOR_MANAGEMENT_TEAM"};
+  return *roles;
+}
+
+const std::set<std::string>& CouncilWideDecisionRoles() {
+  // Besides the council-wide roles: the Head of Governance approves every key partnership's
+  // memorandum (Chorley), the Executive takes Cabinet decisions, and a Strategic Director
+  // signs business cases across a directorate's services (Derby). Lead Officers and Heads of
+  // Service decide only for their own service.
   static const auto* roles = new std::set<std::string>{
-      "REGISTER_KEEPER", "CHIEF_EXECUTIVE", "SENIOR_MANAGEMENT_TEAM", "HEAD_OF_GOVERNANCE",
-      "EXECUTIVE"};
+      "REGISTER_KEEPER", "CHIEF_EXECUTIVE",    "SENIOR_MANAGEMENT_TEAM",
+      "HEAD_OF_GOVERNANCE", "EXECUTIVE", "STRATEGIC_DIRECTOR"};
   return *roles;
 }
 
@@ -198,7 +204,10 @@ absl::Status CheckMethod(const MethodRule& rule, const CallerFacts& caller) {
 
 bool NeedsRecordCheck(const MethodRule& rule, const CallerFacts& caller) {
   if (rule.record == RecordRule::kNone || !caller.names_officer) return false;
-  for (const std::string& role : CouncilWideRoles()) {
+  const std::set<std::string>& wide = rule.record == RecordRule::kOwnServiceDecision
+                                          ? CouncilWideDecisionRoles()
+                                          : CouncilWideRoles();
+  for (const std::string& role : wide) {
     if (caller.officer_roles.count(role)) return false;
   }
   return true;

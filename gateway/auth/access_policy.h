@@ -25,6 +25,10 @@ enum class RecordRule {
   // The request creates a partnership: its lead_service must be the officer's service,
   // with the same exceptions.
   kOwnServiceNewPartnership,
+  // A decision about a partnership (sign-off, rejection, moderation, exit): an officer in a
+  // service-scoped role decides only for their own service's partnerships; a council-wide
+  // decision role decides for any.
+  kOwnServiceDecision,
 };
 
 struct MethodRule {
@@ -56,6 +60,9 @@ const std::set<std::string>& KnownRoles();
 
 // Roles whose holders act on any service's partnerships.
 const std::set<std::string>& CouncilWideRoles();
+// Roles whose holders decide (kOwnServiceDecision) for any service's partnerships: the
+// council-wide roles and those that decide for the whole council.
+const std::set<std::string>& CouncilWideDecisionRoles();
 
 // PERMISSION_DENIED when the caller lacks the method's scope or role. The message names the
 // missing scope or role and nothing about any record.

@@ -114,7 +114,8 @@ std::shared_ptr<const v1::Officer> OfficerDirectory::Find(absl::string_view offi
 }
 
 absl::StatusOr<v1::Officer> OfficerDirectory::Create(absl::string_view officer_id,
-                                                     const v1::Officer& officer) {
+                                                     const v1::Officer& officer,
+                                                     absl::string_view actor) {
   std::vector<api::FieldViolation> violations;
   if (!ValidId(officer_id)) {
     violations.push_back({"officer_id",
@@ -135,6 +136,7 @@ absl::StatusOr<v1::Officer> OfficerDirectory::Create(absl::string_view officer_i
   stored.set_active(true);
   *stored.mutable_create_time() = TimeUtil::GetCurrentTime();
   *stored.mutable_update_time() = stored.create_time();
+  stored.set_updated_by(std::string(actor));
   if (absl::Status saved = Save(stored); !saved.ok()) return saved;
   return stored;
 }
@@ -171,7 +173,8 @@ absl::StatusOr<OfficerPage> OfficerDirectory::List(int page_size,
 }
 
 absl::StatusOr<v1::Officer> OfficerDirectory::Update(const v1::Officer& officer,
-                                                     const google::protobuf::FieldMask& mask) {
+                                                     const google::protobuf::FieldMask& mask,
+                                                     absl::string_view actor) {
   bool display_name = mask.paths().empty(), service = mask.paths().empty(),
        roles = mask.paths().empty();
   std::vector<api::FieldViolation> violations;
@@ -203,11 +206,13 @@ absl::StatusOr<v1::Officer> OfficerDirectory::Update(const v1::Officer& officer,
   if (service) updated.set_service(officer.service());
   if (roles) *updated.mutable_roles() = officer.roles();
   *updated.mutable_update_time() = TimeUtil::GetCurrentTime();
+  updated.set_updated_by(std::string(actor));
   if (absl::Status saved = Save(updated); !saved.ok()) return saved;
   return updated;
 }
 
-absl::StatusOr<v1::Officer> OfficerDirectory::Leave(absl::string_view name) {
+absl::StatusOr<v1::Officer> OfficerDirectory::Leave(absl::string_view name,
+                                                    absl::string_view actor) {
   absl::MutexLock lock(&write_mu_);
   std::shared_ptr<const v1::Officer> current = Find(IdOf(name));
   if (current == nullptr) return NotFound(name);
@@ -216,6 +221,7 @@ absl::StatusOr<v1::Officer> OfficerDirectory::Leave(absl::string_view name) {
   left.set_active(false);
   *left.mutable_leave_time() = TimeUtil::GetCurrentTime();
   *left.mutable_update_time() = left.leave_time();
+  left.set_updated_by(std::string(actor));
   if (absl::Status saved = Save(left); !saved.ok()) return saved;
   return left;
 }

@@ -34,16 +34,19 @@ class OfficerDirectory {
 
   // INVALID_ARGUMENT naming the field for a bad id, missing name or service, or unknown
   // role; ALREADY_EXISTS when the id is taken.
-  absl::StatusOr<v1::Officer> Create(absl::string_view officer_id, const v1::Officer& officer);
+  // `actor` is recorded as the officer's updated_by (the client system, say).
+  absl::StatusOr<v1::Officer> Create(absl::string_view officer_id, const v1::Officer& officer,
+                                     absl::string_view actor = "");
   // NOT_FOUND naming "name".
   absl::StatusOr<v1::Officer> Get(absl::string_view name) const;
   absl::StatusOr<OfficerPage> List(int page_size, absl::string_view page_token) const;
   // Changes display_name, service and roles (those in `mask`; all three when empty).
   // FAILED_PRECONDITION for an officer who has left.
   absl::StatusOr<v1::Officer> Update(const v1::Officer& officer,
-                                     const google::protobuf::FieldMask& mask);
+                                     const google::protobuf::FieldMask& mask,
+                                     absl::string_view actor = "");
   // Marks the officer as left; leaving twice answers the same officer.
-  absl::StatusOr<v1::Officer> Leave(absl::string_view name);
+  absl::StatusOr<v1::Officer> Leave(absl::string_view name, absl::string_view actor = "");
 
   // The officer with id `officer_id`, or nullptr when there is none. Departed officers are
   // returned (active = false); the caller decides.

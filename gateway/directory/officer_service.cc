@@ -1,6 +1,7 @@
 #include "gateway/directory/officer_service.h"
 
 #include "common/api/errors.h"
+#include "common/server/caller.h"
 
 namespace accord::gateway {
 namespace {
@@ -19,7 +20,12 @@ grpc::ServerUnaryReactor* Reply(grpc::CallbackServerContext* ctx, absl::StatusOr
 grpc::ServerUnaryReactor* OfficerServiceImpl::CreateOfficer(grpc::CallbackServerContext* ctx,
                                                             const v1::CreateOfficerRequest* req,
                                                             v1::Officer* out) {
-  return Reply(ctx, directory_->Create(req->officer_id(), req->officer()), out);
+  // Changes to the directory are HR's: recorded with the client system (or officer) that
+  // made them.
+  return Reply(ctx,
+               directory_->Create(req->officer_id(), req->officer(),
+                                  server::ActorOf(server::CallerOf(*ctx))),
+               out);
 }
 
 grpc::ServerUnaryReactor* OfficerServiceImpl::GetOfficer(grpc::CallbackServerContext* ctx,
@@ -44,13 +50,17 @@ grpc::ServerUnaryReactor* OfficerServiceImpl::ListOfficers(grpc::CallbackServerC
 grpc::ServerUnaryReactor* OfficerServiceImpl::UpdateOfficer(grpc::CallbackServerContext* ctx,
                                                             const v1::UpdateOfficerRequest* req,
                                                             v1::Officer* out) {
-  return Reply(ctx, directory_->Update(req->officer(), req->update_mask()), out);
+  return Reply(ctx,
+               directory_->Update(req->officer(), req->update_mask(),
+                                  server::ActorOf(server::CallerOf(*ctx))),
+               out);
 }
 
 grpc::ServerUnaryReactor* OfficerServiceImpl::LeaveOfficer(grpc::CallbackServerContext* ctx,
                                                            const v1::LeaveOfficerRequest* req,
                                                            v1::Officer* out) {
-  return Reply(ctx, directory_->Leave(req->name()), out);
+  return Reply(ctx, directory_->Leave(req->name(), server::ActorOf(server::CallerOf(*ctx))),
+               out);
 }
 
 }  // namespace accord::gateway

@@ -893,9 +893,18 @@ absl::Status VoidRefused(storage::Change& change, const events::v1::Event& event
     v1::Assessment assessment;
     if (absl::Status s = Decode(bytes, &assessment); !s.ok()) return s;
     if (lifecycle::RefusedAction(event) == "moderated") {
-      if (!assessment.has_moderation()) return absl::OkStatus();
-      assessment.clear_moderation();
-      assessment.set_final_tier(assessment.computed_tier());
+      // The tier that counts is the one the register kept: the computed tier, or an earlier
+      // moderation's.
+      auto kept = static_cast<v1::Tier>(partnership.tier());
+      if (!assessment.has_moderation() || assessment.final_tier() == kept) {
+        return absl::OkStatus();
+      }
+      if (kept == assessment.computed_tier()) {
+        assessment.clear_moderation();
+      } else {
+        assessment.mutable_moderation()->set_tier(kept);
+      }
+      assessment.set_final_tier(kept);
       *assessment.mutable_update_time() = Now();
       Rewrite(change, key, assessment, "moderation_voided");
     } else if (assessment.void_reason().empty()) {
@@ -921,6 +930,16 @@ absl::Status Assessments::FollowRegister(const events::v1::Event& event) {
   return storage::ApplyOnce(*store_, "registry", event, [&](storage::Change& change) {
     if (lifecycle::IsRefusal(event)) {
       if (absl::Status s = VoidRefused(change, event); !s.ok()) return s;
+      // What this service's own records had moved the partnership to was refused: the
+      // register's state stands.
+      std::string name = lifecycle::PartnershipOf(event);
+      auto view = storage::ReadView(change, name.substr(kPartnerships.size()));
+      if (!view.ok()) return view.status();
+      if (view->has_value() && (*view)->own_progress() != registry::v1::STATE_UNSPECIFIED) {
+        lifecycle::View reset = **view;
+        reset.clear_own_progress();
+        storage::PutView(change, name.substr(kPartnerships.size()), reset);
+      }
     }
     return storage::ApplyRegisterEvent(
         change, event,
@@ -939,11 +958,14 @@ absl::Status Assessments::FollowRegister(const events::v1::Event& event) {
           auto it = store_->NewIterator(kRecords);
           for (it->Seek(prefix); it->Valid() && absl::StartsWith(storage::View(it->key()), prefix);
                it->Next()) {
+            // Read through the change: this change may have rewritten it already.
+            std::string key(storage::View(it->key()));
+            std::string bytes;
+            if (absl::Status s = change.Get(kRecords, key, &bytes); !s.ok()) return s;
             v1::Evaluation evaluation;
-            if (absl::Status s = Decode(it->value().ToString(), &evaluation); !s.ok()) return s;
+            if (absl::Status s = Decode(bytes, &evaluation); !s.ok()) return s;
             if (!Withdraw(evaluation, reason)) continue;
-            Rewrite(change, std::string(storage::View(it->key())), evaluation,
-                    "evaluation_withdrawn");
+            Rewrite(change, key, evaluation, "evaluation_withdrawn");
           }
           if (!it->status().ok()) return storage::FromRocks(it->status(), "withdraw");
           return absl::OkStatus();

@@ -502,6 +502,7 @@ absl::StatusOr<v1::ListRisksResponse> Risks::ListPendingEscalations(
 
 absl::StatusOr<v1::Risk> Risks::AcknowledgeEscalation(
     const v1::AcknowledgeEscalationRequest& request, const server::Caller& caller) {
+  if (absl::Status s = server::RequireActor(caller).status(); !s.ok()) return s;
   std::vector<api::FieldViolation> violations;
   if (request.etag().empty()) {
     violations.push_back(
@@ -535,6 +536,7 @@ absl::StatusOr<v1::Risk> Risks::AcknowledgeEscalation(
 
 absl::StatusOr<v1::Risk> Risks::ReportEscalationStatus(
     const v1::ReportEscalationStatusRequest& request, const server::Caller& caller) {
+  if (absl::Status s = server::RequireActor(caller).status(); !s.ok()) return s;
   auto state = request.state();
   if (state != v1::Escalation::ACCEPTED && state != v1::Escalation::REJECTED &&
       state != v1::Escalation::CLOSED) {
@@ -593,28 +595,33 @@ absl::Status Risks::FollowRegister(const events::v1::Event& event) {
         change, event,
         [&](storage::Change& change, const std::optional<lifecycle::View>& before,
             const std::optional<lifecycle::View>& after) -> absl::Status {
-          if (!after) return absl::OkStatus();
+          if (!after) {
+            // A proposal deleted from the register: its risks close with it.
+            if (!before) return absl::OkStatus();
+            return ReactToPartnership(change, before->name(), true, false,
+                                      "the partnership was deleted from the register");
+          }
           bool was_major = before && before->tier() == registry::v1::MAJOR;
-          bool major = after->tier() == registry::v1::MAJOR;
           bool ended = lifecycle::IsFinal(after->state());
+          bool major = !ended && after->tier() == registry::v1::MAJOR;
           if (!ended && was_major == major) return absl::OkStatus();
           registry::v1::Partnership partnership;
           event.resource().UnpackTo(&partnership);
-          return ReactToPartnership(change, *after, partnership.state_reason());
+          return ReactToPartnership(
+              change, after->name(), ended, major,
+              absl::StrCat("the partnership was ", registry::v1::State_Name(after->state()),
+                           partnership.state_reason().empty() ? "" : ": ",
+                           partnership.state_reason()));
         });
   });
 }
 
-absl::Status Risks::ReactToPartnership(storage::Change& change, const lifecycle::View& view,
-                                       const std::string& state_reason) {
-  bool ended = lifecycle::IsFinal(view.state());
-  bool major = !ended && view.tier() == registry::v1::MAJOR;
-  std::string close_reason =
-      absl::StrCat("the partnership was ", registry::v1::State_Name(view.state()),
-                   state_reason.empty() ? "" : ": ", state_reason);
+absl::Status Risks::ReactToPartnership(storage::Change& change, const std::string& partnership,
+                                       bool ended, bool major,
+                                       const std::string& close_reason) {
   // Offer, withdraw or close each of the partnership's risks that this changes. Idempotent:
   // a repeat finds nothing left to change.
-  std::string prefix = absl::StrCat(view.name().substr(kPartnerships.size()), Sep());
+  std::string prefix = absl::StrCat(partnership.substr(kPartnerships.size()), Sep());
   {
     auto it = store_->NewIterator(kRisks);
     for (it->Seek(prefix); it->Valid() && absl::StartsWith(storage::View(it->key()), prefix);

@@ -47,6 +47,7 @@ class Risks {
       const v1::ListPendingEscalationsRequest& request) const;
   // The corporate risk register's answers, recorded as the client system's; allowed in every
   // state (it acknowledges the withdrawal of a closed partnership's escalations).
+  // UNAUTHENTICATED when the call names neither an officer nor a client system.
   absl::StatusOr<v1::Risk> AcknowledgeEscalation(const v1::AcknowledgeEscalationRequest& request,
                                                  const server::Caller& caller);
   absl::StatusOr<v1::Risk> ReportEscalationStatus(const v1::ReportEscalationStatusRequest& request,
@@ -75,8 +76,10 @@ class Risks {
                                       const google::protobuf::Message& request,
                                       const std::string& actor, bool by_officer,
                                       const RiskChange& decide);
-  absl::Status ReactToPartnership(storage::Change& change, const lifecycle::View& view,
-                                  const std::string& state_reason);
+  // Closes (when `ended`, with `close_reason`) and offers or withdraws (by `major`) the
+  // escalation of every risk of `partnership` that this changes.
+  absl::Status ReactToPartnership(storage::Change& change, const std::string& partnership,
+                                  bool ended, bool major, const std::string& close_reason);
 
   storage::Store* store_;
   clients::PartnershipLookup* lookup_;

@@ -146,5 +146,20 @@ TEST(Lifecycle, OwnRecordsCountUntilTheRegisterMovesPastApproval) {
   }
 }
 
+TEST(Lifecycle, OwnProgressIsForgottenOnceTheRegisterCatchesUpOrMovesBack) {
+  // Still ahead: the register has reported the screening, not yet the assessment.
+  EXPECT_EQ(OwnProgressAfter(rv1::PROPOSED, rv1::SCREENED, rv1::ASSESSED), rv1::ASSESSED);
+  // Caught up, or past approval: forgotten.
+  EXPECT_EQ(OwnProgressAfter(rv1::SCREENED, rv1::ASSESSED, rv1::ASSESSED), rv1::STATE_UNSPECIFIED);
+  EXPECT_EQ(OwnProgressAfter(rv1::AWAITING_APPROVAL, rv1::ACTIVE, rv1::ACTIVE),
+            rv1::STATE_UNSPECIFIED);
+  EXPECT_EQ(OwnProgressAfter(rv1::ASSESSED, rv1::CLOSED, rv1::AWAITING_APPROVAL),
+            rv1::STATE_UNSPECIFIED);
+  // The keeper sent the evaluation back: the register's word stands, so a sign-off is refused.
+  State own = OwnProgressAfter(rv1::AWAITING_APPROVAL, rv1::ASSESSED, rv1::AWAITING_APPROVAL);
+  EXPECT_EQ(own, rv1::STATE_UNSPECIFIED);
+  EXPECT_FALSE(Allows(Effective(rv1::ASSESSED, own), Act::kSignOff));
+}
+
 }  // namespace
 }  // namespace accord::lifecycle

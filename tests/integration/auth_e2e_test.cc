@@ -108,6 +108,7 @@ TEST_F(AuthEndToEnd, HrKeyManagesOfficersButNotPartnerships) {
                     R"({"roles":["LEAD_OFFICER","HEAD_OF_SERVICE"]})");
   ASSERT_EQ(updated.status, 200) << updated.body;
   EXPECT_THAT(updated.body, HasSubstr("HEAD_OF_SERVICE"));
+  EXPECT_THAT(updated.body, HasSubstr(R"("updatedBy":"client:hr")"));  // HR's act, by name
   auto bad_role = As(hr, "POST", "/v1/officers?officerId=eve",
                      R"({"displayName":"Eve","service":"Leisure","roles":["KING"]})");
   EXPECT_EQ(bad_role.status, 400);

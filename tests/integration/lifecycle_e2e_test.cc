@@ -461,8 +461,94 @@ TEST_F(LifecycleEndToEnd, ActsRacingACloseAreFinishedByTheReactions) {
       total_after, withdrawn, voided, open_risks, pending_escalations, due_items, pending_sign_offs,
       tier_disagreements);
   EXPECT_GT(accepted["risk"], 0);
+  // An exit strategy has no reaction to finish it: none may be accepted once the formal exit
+  // was acknowledged (the review service records the exit in the same change as its state).
+  EXPECT_EQ(accepted_after_close["exit strategy"], 0);
   EXPECT_GT(refused["risk"] + refused["assessment"] + refused["evaluation"], 0)
       << "the writers never met a closed partnership: the race proved nothing";
+}
+
+TEST_F(LifecycleEndToEnd, TheProtocolIsBoundOnceAndOnlyTheKeeperRebindsIt) {
+  ASSERT_EQ(Rest("POST", "/v1/partnerships?partnershipId=bound-one",
+                 R"({"displayName":"Bound One","leadService":"Leisure"})")
+                .status,
+            200);
+  // The first screening binds the partnership to the protocol it used.
+  HttpResponse screened =
+      Rest("POST", Path("bound-one") + "/screenings",
+           R"({"outcome":"IS_PARTNERSHIP","justification":"x","protocol":"protocols/chorley"})");
+  ASSERT_EQ(screened.status, 200) << screened.body;
+  EXPECT_EQ(FromJson<assessment::Screening>(screened.body).protocol(), "protocols/chorley");
+  // A later act under another protocol is refused and writes nothing.
+  ASSERT_TRUE(stack_->WaitUntilSettled());
+  auto before = stack_->LatestSequences();
+  HttpResponse other = Rest("POST", Path("bound-one") + "/assessments",
+                            R"({"protocol":"protocols/bolsover","answers":[
+                                {"question":4,"score":1}]})");
+  EXPECT_EQ(other.status, 400) << other.body;
+  EXPECT_EQ(ReasonOf(other), "PROTOCOL_BOUND");
+  EXPECT_EQ(stack_->LatestSequences(), before);
+  HttpResponse assessed = Rest("POST", Path("bound-one") + "/assessments", kLimited);
+  ASSERT_EQ(assessed.status, 200) << assessed.body;
+  EXPECT_EQ(FromJson<assessment::Assessment>(assessed.body).protocol(), "protocols/chorley");
+  EXPECT_EQ(FromJson<assessment::Assessment>(assessed.body).assessed_by(), "lead");
+  ASSERT_TRUE(stack_->WaitUntilSettled());
+  EXPECT_EQ(FromJson<registry::Partnership>(Rest("GET", Path("bound-one")).body).protocol(),
+            "protocols/chorley");
+
+  // Rebinding is the register keeper's act alone.
+  const std::string rebind = R"({"protocol":"protocols/bolsover"})";
+  HttpResponse by_lead = Rest("PATCH", Path("bound-one") + "?updateMask=protocol", rebind);
+  EXPECT_EQ(by_lead.status, 403) << by_lead.body;
+  HttpResponse by_keeper =
+      Rest("PATCH", Path("bound-one") + "?updateMask=protocol", rebind, "keeper");
+  ASSERT_EQ(by_keeper.status, 200) << by_keeper.body;
+  EXPECT_EQ(FromJson<registry::Partnership>(by_keeper.body).protocol(), "protocols/bolsover");
+  ASSERT_TRUE(stack_->WaitUntilSettled());
+  HttpResponse rescored = Rest("POST", Path("bound-one") + "/assessments", kLimited);
+  ASSERT_EQ(rescored.status, 200) << rescored.body;
+  EXPECT_EQ(FromJson<assessment::Assessment>(rescored.body).protocol(), "protocols/bolsover");
+}
+
+TEST_F(LifecycleEndToEnd, OnlyOfficersWithStandingDecideAndEveryActNamesItsOfficer) {
+  ASSERT_TRUE(stack_->EnsureOfficer("hos-housing", "HEAD_OF_SERVICE", "Housing"));
+  std::map<std::string, State> targets = {{"standing-one", registry::AWAITING_APPROVAL}};
+  ASSERT_NO_FATAL_FAILURE(Prepare(targets));
+  auto evaluations = FromJson<assessment::ListEvaluationsResponse>(
+      Rest("GET", Path("standing-one") + "/evaluations").body);
+  ASSERT_EQ(evaluations.evaluations_size(), 1);
+  const assessment::Evaluation& submitted = evaluations.evaluations(0);
+  EXPECT_EQ(submitted.created_by(), "lead");
+  EXPECT_EQ(submitted.submitted_by(), "lead");
+  auto before = stack_->LatestSequences();
+  // Housing's Head of Service cannot decide a Leisure partnership's evaluation.
+  for (const auto& [decision, body] : std::map<std::string, std::string>{
+           {":signOff", R"({"role":"HEAD_OF_SERVICE"})"}, {":reject", R"({"reason":"not ours"})"}}) {
+    HttpResponse refused = Rest("POST", "/v1/" + submitted.name() + decision, body, "hos-housing");
+    EXPECT_EQ(refused.status, 403) << decision << ": " << refused.body;
+    EXPECT_EQ(ReasonOf(refused), "NOT_OWN_SERVICE") << decision;
+  }
+  // An act that names no officer is refused before anything is written.
+  HttpResponse anonymous = Rest("POST", Path("standing-one") + "/risks", kRisk, "");
+  EXPECT_EQ(anonymous.status, 401) << anonymous.body;
+  EXPECT_EQ(stack_->LatestSequences(), before);
+  auto read = FromJson<assessment::Evaluation>(Rest("GET", "/v1/" + submitted.name()).body);
+  EXPECT_EQ(read.state(), assessment::Evaluation::SUBMITTED);
+  // Leisure's own Head of Service decides, and is recorded.
+  HttpResponse signed_off = Rest("POST", "/v1/" + submitted.name() + ":signOff",
+                                 R"({"role":"HEAD_OF_SERVICE"})", "hos");
+  ASSERT_EQ(signed_off.status, 200) << signed_off.body;
+  auto decided = FromJson<assessment::Evaluation>(signed_off.body);
+  ASSERT_EQ(decided.sign_offs_size(), 1);
+  EXPECT_EQ(decided.sign_offs(0).officer(), "hos");
+  // A risk records who recorded it; a meeting note its author.
+  HttpResponse risk_made = Rest("POST", Path("standing-one") + "/risks", kRisk);
+  ASSERT_EQ(risk_made.status, 200) << risk_made.body;
+  EXPECT_EQ(FromJson<risk::Risk>(risk_made.body).recorded_by(), "lead");
+  HttpResponse noted = Rest("POST", Path("standing-one") + ":addMeetingNote",
+                            R"({"note":{"meetingDate":"2026-11-01","text":"Board met"}})");
+  ASSERT_EQ(noted.status, 200) << noted.body;
+  EXPECT_EQ(FromJson<registry::Partnership>(noted.body).meeting_notes(0).author(), "lead");
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "services/review/domain/partnership_tracking.h"
 
+#include <algorithm>
+
 #include "absl/strings/match.h"
 #include "accord/assessment/v1/assessment.pb.h"
 #include "accord/registry/v1/partnership.pb.h"
@@ -122,9 +124,16 @@ bool ReactToRisk(Tracked& record, const events::v1::Event& event) {
 }
 
 registry::State StateOf(const Tracked& record) {
+  // A formal exit recorded here closed it in the register first.
+  if (record.exited()) return registry::CLOSED;
   auto registered = static_cast<registry::State>(record.state());
   if (registered == registry::STATE_UNSPECIFIED) registered = registry::PROPOSED;
-  registry::State own = !record.approval_date().empty() ? registry::ACTIVE
+  // An approval counts while its evaluation stands (one the register refused is withdrawn).
+  bool approved = std::any_of(record.evaluations().begin(), record.evaluations().end(),
+                              [](const auto& e) {
+                                return e.state() == assessment::Evaluation::APPROVED;
+                              });
+  registry::State own = approved ? registry::ACTIVE
                         : record.screened_out()         ? registry::SCREENED_OUT
                         : record.assessed()             ? registry::ASSESSED
                         : record.screened()             ? registry::SCREENED

@@ -26,8 +26,9 @@ bool ReactToAssessment(Tracked& record, const events::v1::Event& event);
 // Risk: open or closed, escalation state.
 bool ReactToRisk(Tracked& record, const events::v1::Event& event);
 
-// The state the review service judges acts by: the register's, or the approval the
-// assessment feed brought a moment before the register's feed (lifecycle::Effective).
+// The state the review service judges acts by: CLOSED once its formal exit is recorded;
+// otherwise the register's, or the approval the assessment feed brought a moment before the
+// register's feed (lifecycle::Effective).
 registry::v1::State StateOf(const Tracked& record);
 
 // Whether the partnership owes reviews: approved, assessed, and not closed or exited.
