@@ -30,8 +30,9 @@ std::optional<View> AfterRegisterEvent(const std::optional<View>& before,
   registry::v1::Partnership partnership;
   if (!event.resource().UnpackTo(&partnership) || partnership.name().empty()) return before;
   View after = ViewOf(partnership, before.value_or(View{}));
-  after.set_own_progress(OwnProgressAfter(before ? before->state() : registry::v1::STATE_UNSPECIFIED,
-                                          after.state(), after.own_progress()));
+  after.set_own_progress(
+      OwnProgressAfter(before ? before->state() : registry::v1::STATE_UNSPECIFIED, after.state(),
+                       after.own_progress()));
   return after;
 }
 

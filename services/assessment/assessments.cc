@@ -258,6 +258,24 @@ absl::StatusOr<std::string> ProtocolFor(const lifecycle::View& view, const std::
   return bound;
 }
 
+// Inside a change: Admit for a screening or an assessment that resolved its protocol to
+// `used` before the change; ABORTED when the binding changed since (retry).
+absl::StatusOr<lifecycle::View> AdmitUnder(storage::Change& change,
+                                           const storage::ViewForAct& view, Act act,
+                                           const std::string& requested,
+                                           const std::string& default_protocol,
+                                           const std::string& used, absl::string_view field) {
+  auto admitted = Admit(change, view, act);
+  if (!admitted.ok()) return admitted.status();
+  auto still = ProtocolFor(*admitted, requested, default_protocol, field);
+  if (!still.ok()) return still.status();
+  if (*still != used) {
+    return api::Error(absl::StatusCode::kAborted, "PROTOCOL_REBOUND",
+                      "the partnership's protocol changed while this was recorded; retry");
+  }
+  return admitted;
+}
+
 }  // namespace
 
 std::vector<std::string> Assessments::ColumnFamilies() {
@@ -299,6 +317,21 @@ absl::Status Assessments::LoadProtocols(const std::vector<v1::Protocol>& protoco
 absl::StatusOr<v1::Protocol> Assessments::ProtocolVersion(const std::string& name,
                                                           int version) const {
   return storage::FindProtocolVersion(*store_, kProtocols, name, version);
+}
+
+absl::StatusOr<v1::Protocol> Assessments::ProtocolOf(
+    const absl::StatusOr<storage::ViewForAct>& view, const std::string& requested,
+    absl::string_view prefix) const {
+  // An unknown partnership (NOT_FOUND) is answered after the input is checked: the input is
+  // judged against the default protocol then.
+  if (!view.ok() && !absl::IsNotFound(view.status())) return view.status();
+  auto seen = view.ok() ? view->Get(*store_) : lifecycle::View();
+  if (!seen.ok()) return seen.status();
+  auto name = ProtocolFor(*seen, requested, default_protocol_, absl::StrCat(prefix, "protocol"));
+  if (!name.ok()) return name.status();
+  auto protocol = ProtocolVersion(*name, 0);
+  if (!protocol.ok()) return api::PrefixFields(protocol.status(), prefix);
+  return protocol;
 }
 
 absl::StatusOr<v1::Protocol> Assessments::GetProtocol(
@@ -360,17 +393,9 @@ absl::StatusOr<v1::Screening> Assessments::CreateScreening(
                                                      api::RequestFingerprint(request))) {
     return *replay;
   }
-  // Bad input is answered before an unknown partnership (the input is judged against the
-  // protocol the partnership would run under).
   auto view = storage::ViewForAct::Prepare(*store_, *lookup_, request.parent());
-  if (!view.ok() && !absl::IsNotFound(view.status())) return view.status();
-  auto seen_view = view.ok() ? view->Get(*store_) : lifecycle::View();
-  if (!seen_view.ok()) return seen_view.status();
-  auto protocol_name = ProtocolFor(*seen_view, input.protocol(), default_protocol_,
-                                   "screening.protocol");
-  if (!protocol_name.ok()) return protocol_name.status();
-  auto protocol = ProtocolVersion(*protocol_name, 0);
-  if (!protocol.ok()) return api::PrefixFields(protocol.status(), "screening.");
+  auto protocol = ProtocolOf(view, input.protocol(), "screening.");
+  if (!protocol.ok()) return protocol.status();
   std::vector<api::FieldViolation> violations;
   if (input.outcome() == v1::SCREENING_OUTCOME_UNSPECIFIED ||
       !v1::ScreeningOutcome_IsValid(input.outcome())) {
@@ -401,15 +426,9 @@ absl::StatusOr<v1::Screening> Assessments::CreateScreening(
   return CreateOnce<v1::Screening>(
       *store_, "CreateScreening", request, request.request_id(),
       [&](storage::Change& change) -> absl::StatusOr<v1::Screening> {
-        auto admitted = Admit(change, *view, Act::kScreen);
+        auto admitted = AdmitUnder(change, *view, Act::kScreen, input.protocol(),
+                                   default_protocol_, protocol->name(), "screening.protocol");
         if (!admitted.ok()) return admitted.status();
-        auto still = ProtocolFor(*admitted, input.protocol(), default_protocol_,
-                                 "screening.protocol");
-        if (!still.ok()) return still.status();
-        if (*still != protocol->name()) {
-          return api::Error(absl::StatusCode::kAborted, "PROTOCOL_REBOUND",
-                            "the partnership's protocol changed while this was recorded; retry");
-        }
         v1::Screening screening;
         *screening.mutable_answers() = input.answers();
         screening.set_outcome(input.outcome());
@@ -451,14 +470,8 @@ absl::StatusOr<v1::Assessment> Assessments::CreateAssessment(
     return *replay;
   }
   auto view = storage::ViewForAct::Prepare(*store_, *lookup_, request.parent());
-  if (!view.ok() && !absl::IsNotFound(view.status())) return view.status();
-  auto seen_view = view.ok() ? view->Get(*store_) : lifecycle::View();
-  if (!seen_view.ok()) return seen_view.status();
-  auto protocol_name = ProtocolFor(*seen_view, request.assessment().protocol(),
-                                   default_protocol_, "assessment.protocol");
-  if (!protocol_name.ok()) return protocol_name.status();
-  auto protocol = ProtocolVersion(*protocol_name, 0);
-  if (!protocol.ok()) return api::PrefixFields(protocol.status(), "assessment.");
+  auto protocol = ProtocolOf(view, request.assessment().protocol(), "assessment.");
+  if (!protocol.ok()) return protocol.status();
   v1::Assessment input;
   *input.mutable_answers() = request.assessment().answers();
   auto assessed = Assess(input, *protocol);
@@ -468,15 +481,10 @@ absl::StatusOr<v1::Assessment> Assessments::CreateAssessment(
   return CreateOnce<v1::Assessment>(
       *store_, "CreateAssessment", request, request.request_id(),
       [&](storage::Change& change) -> absl::StatusOr<v1::Assessment> {
-        auto admitted = Admit(change, *view, Act::kAssess);
+        auto admitted =
+            AdmitUnder(change, *view, Act::kAssess, request.assessment().protocol(),
+                       default_protocol_, protocol->name(), "assessment.protocol");
         if (!admitted.ok()) return admitted.status();
-        auto still = ProtocolFor(*admitted, request.assessment().protocol(), default_protocol_,
-                                 "assessment.protocol");
-        if (!still.ok()) return still.status();
-        if (*still != protocol->name()) {
-          return api::Error(absl::StatusCode::kAborted, "PROTOCOL_REBOUND",
-                            "the partnership's protocol changed while this was recorded; retry");
-        }
         v1::Assessment assessment = *assessed;
         std::string id = NewRecordId(kAssessment, change.sequence());
         assessment.set_name(absl::StrCat(request.parent(), "/assessments/", id));

@@ -80,6 +80,12 @@ class Assessments {
 
  private:
   absl::StatusOr<v1::Protocol> ProtocolVersion(const std::string& name, int version) const;
+  // The latest version of the protocol a screening or assessment of the partnership in
+  // `view` runs under: its binding, else `requested`, else the default; fields named under
+  // `prefix` ("assessment.").
+  absl::StatusOr<v1::Protocol> ProtocolOf(const absl::StatusOr<storage::ViewForAct>& view,
+                                          const std::string& requested,
+                                          absl::string_view prefix) const;
   // The latest assessment of partnership `partnership_id`; FAILED_PRECONDITION when none.
   absl::StatusOr<v1::Assessment> LatestAssessment(const std::string& partnership_id) const;
   // What a partnership's documents are judged against now: its latest assessment, the

@@ -22,7 +22,7 @@ int main(int argc, char** argv) {
   accord::server::ServiceFlags flags = accord::server::ReadServiceFlags(config, "assessment");
   std::string registry_address =
       config.String("registry_address", "ACCORD_REGISTRY_ADDRESS", "",
-                    "host:port of the register service, or @port_file", true);
+                    "the register service, whose feed gives each partnership's state (host:port, or @port_file)", true);
   std::string protocols_dir = config.String("protocols_dir", "ACCORD_PROTOCOLS_DIR", "",
                                             "folder of protocol files (*.textproto)", true);
   std::string default_protocol =

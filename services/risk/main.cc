@@ -21,10 +21,10 @@ int main(int argc, char** argv) {
   accord::server::ServiceFlags flags = accord::server::ReadServiceFlags(config, "risk");
   std::string registry_address =
       config.String("registry_address", "ACCORD_REGISTRY_ADDRESS", "",
-                    "the register service (host:port, or @port_file)", true);
+                    "the register service, whose feed gives each partnership's state and tier (host:port, or @port_file)", true);
   std::string assessment_address =
       config.String("assessment_address", "ACCORD_ASSESSMENT_ADDRESS", "",
-                    "the assessment service whose feed gives tiers and protocols", true);
+                    "the assessment service whose feed gives protocols and the version each partnership is rated on", true);
   std::string default_protocol =
       config.String("default_protocol", "ACCORD_DEFAULT_PROTOCOL", "protocols/bolsover",
                     "protocol whose matrix rates risks of partnerships not yet assessed");

@@ -4,10 +4,14 @@
 // tests/integration/lifecycle_e2e_test.cc.
 #include "common/lifecycle/lifecycle.h"
 
+#include <fstream>
 #include <map>
 #include <set>
+#include <sstream>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "common/api/errors.h"
 #include "gtest/gtest.h"
 
@@ -159,6 +163,43 @@ TEST(Lifecycle, OwnProgressIsForgottenOnceTheRegisterCatchesUpOrMovesBack) {
   State own = OwnProgressAfter(rv1::AWAITING_APPROVAL, rv1::ASSESSED, rv1::AWAITING_APPROVAL);
   EXPECT_EQ(own, rv1::STATE_UNSPECIFIED);
   EXPECT_FALSE(Allows(Effective(rv1::ASSESSED, own), Act::kSignOff));
+}
+
+TEST(Lifecycle, TheGuidesTableSaysWhatTheCodeDoes) {
+  std::ifstream file(std::string(ACCORD_SOURCE_DIR) + "/docs/lifecycle.md");
+  ASSERT_TRUE(file.good());
+  std::vector<State> columns;
+  std::set<std::string> rows_seen;
+  std::string line;
+  while (std::getline(file, line)) {
+    if (!absl::StartsWith(line, "| ")) continue;
+    std::vector<std::string> cells;
+    for (absl::string_view cell : absl::StrSplit(line, '|')) {
+      cells.emplace_back(absl::StripAsciiWhitespace(cell));
+    }
+    // "", first cell, ..., "" around the bars.
+    cells = std::vector<std::string>(cells.begin() + 1, cells.end() - 1);
+    if (cells.front() == "act") {
+      for (size_t i = 1; i < cells.size(); ++i) {
+        State state;
+        ASSERT_TRUE(rv1::State_Parse(cells[i], &state)) << cells[i];
+        columns.push_back(state);
+      }
+      continue;
+    }
+    for (Act act : AllActs()) {
+      if (cells.front() != ActName(act)) continue;
+      rows_seen.insert(cells.front());
+      ASSERT_EQ(cells.size(), columns.size() + 1) << line;
+      for (size_t i = 0; i < columns.size(); ++i) {
+        EXPECT_EQ(cells[i + 1] == "yes", Allows(columns[i], act))
+            << ActName(act) << " in " << rv1::State_Name(columns[i]) << ": docs/lifecycle.md says "
+            << cells[i + 1];
+      }
+    }
+  }
+  EXPECT_EQ(columns.size(), AllStates().size());
+  EXPECT_EQ(rows_seen.size(), AllActs().size()) << "every act has a row";
 }
 
 }  // namespace

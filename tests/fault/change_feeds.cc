@@ -156,22 +156,9 @@ void ChangeFeeds(Params& params, Figures& figures) {
   const int64_t min_cycles = params.Int("min_cycles", 12, 300);
 
   FaultStack stack({});
-  if (!stack.Start()) {
-    figures.Fail("stack did not start: " + stack.error());
-    return;
-  }
-  const int port = stack.http_port();
-  if (!EnsureFlowOfficers(port, stack.Auth())) {
-    figures.Fail("could not put the officers in the directory");
-    return;
-  }
   assessment::Protocol protocol;
-  testing::HttpResponse read =
-      RestWithRetry(port, "GET", "/v1/protocols/bolsover", "", stack.Auth(), std::chrono::seconds(20));
-  if (read.status != 200 || !FromJson(read.body, &protocol)) {
-    figures.Fail("no Bolsover protocol: " + read.body.substr(0, 200));
-    return;
-  }
+  if (!StartForFlows(stack, figures, &protocol)) return;
+  const int port = stack.http_port();
 
   // A client system's webhook, delivered while the integrations service is killed too. The
   // receiver answers after 10 ms, so some kills land between a POST and its recorded

@@ -5,7 +5,9 @@
 #include "accord/assessment/v1/assessment.pb.h"
 #include "accord/risk/v1/risk.pb.h"
 #include "google/protobuf/util/json_util.h"
+#include "tests/fault/fault_stack.h"
 #include "tests/fault/scenarios.h"
+#include "tests/integration/bodies.h"
 
 namespace accord::fault {
 namespace {
@@ -17,9 +19,24 @@ constexpr const char* kService = kFlowService;
 
 }  // namespace
 
-bool EnsureFlowOfficers(int http_port, const std::map<std::string, std::string>& auth) {
-  return EnsureOfficer(http_port, auth, "feed-lead", "LEAD_OFFICER", kFlowService) &&
-         EnsureOfficer(http_port, auth, "feed-head", "HEAD_OF_SERVICE", kFlowService);
+bool StartForFlows(FaultStack& stack, Figures& figures, assessment::Protocol* protocol) {
+  if (!stack.Start()) {
+    figures.Fail("stack did not start: " + stack.error());
+    return false;
+  }
+  const int port = stack.http_port();
+  if (!EnsureOfficer(port, stack.Auth(), "feed-lead", "LEAD_OFFICER", kFlowService) ||
+      !EnsureOfficer(port, stack.Auth(), "feed-head", "HEAD_OF_SERVICE", kFlowService)) {
+    figures.Fail("could not put the officers in the directory");
+    return false;
+  }
+  testing::HttpResponse read = RestWithRetry(port, "GET", "/v1/protocols/bolsover", "",
+                                             stack.Auth(), std::chrono::seconds(20));
+  if (read.status != 200 || !FromJson(read.body, protocol)) {
+    figures.Fail("no Bolsover protocol: " + read.body.substr(0, 200));
+    return false;
+  }
+  return true;
 }
 
 std::shared_ptr<grpc::Channel> Channel(int port) {
@@ -90,19 +107,7 @@ bool Flow::Approve(const std::string& id, const assessment::Protocol& protocol) 
   auto created = Call("POST", parent + "/evaluations", "{}", id + "-evaluation", "feed-lead");
   assessment::Evaluation evaluation;
   if (!created || !FromJson(*created, &evaluation)) return false;
-  assessment::Evaluation update;
-  for (const auto& section : protocol.evaluation_sections()) {
-    auto* answer = update.add_sections();
-    answer->set_number(section.number());
-    answer->set_text("Answered: " + section.title());
-  }
-  for (const auto& item : protocol.governance_checklist()) {
-    auto* answer = update.add_governance_checklist();
-    answer->set_item_id(item.id());
-    answer->set_met(true);
-  }
-  std::string body;
-  (void)google::protobuf::util::MessageToJsonString(update, &body);
+  std::string body = testing::CompleteEvaluationBody(protocol);
   if (!Call("PATCH",
             absl::StrCat("/v1/", evaluation.name(),
                          "?updateMask=sections,governanceChecklist&requestId=", id, "-fill"),

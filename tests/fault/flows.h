@@ -24,8 +24,11 @@ namespace accord::fault {
 // (LEAD_OFFICER) and "feed-head" (HEAD_OF_SERVICE) must be in the directory.
 inline constexpr char kFlowService[] = "Resilience";
 
-// Puts the Flow's officers in the gateway's directory.
-bool EnsureFlowOfficers(int http_port, const std::map<std::string, std::string>& auth);
+class FaultStack;
+
+// Starts `stack`, puts the Flow's officers in the gateway's directory and reads the default
+// protocol into `protocol`; false with the failure recorded in `figures`.
+bool StartForFlows(FaultStack& stack, Figures& figures, assessment::v1::Protocol* protocol);
 
 std::shared_ptr<grpc::Channel> Channel(int port);
 

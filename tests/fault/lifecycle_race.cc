@@ -21,6 +21,7 @@
 #include "tests/fault/fault_stack.h"
 #include "tests/fault/flows.h"
 #include "tests/fault/scenarios.h"
+#include "tests/integration/bodies.h"
 #include "tests/integration/stack.h"
 
 namespace accord::fault {
@@ -31,14 +32,8 @@ namespace assessment = accord::assessment::v1;
 namespace risk = accord::risk::v1;
 namespace review = accord::review::v1;
 
-constexpr char kRisk[] = R"({"title":"Partner withdraws funding","riskTo":"BOTH",
-  "category":"PARTNER_FAILURE_TO_PERFORM","owner":"Head of Finance",
-  "inherent":{"impact":4,"likelihood":4},"residual":{"impact":3,"likelihood":2},
-  "reviewDate":"2027-03-31"})";
-constexpr char kExitStrategy[] = R"({"endArrangements":"Planned end with the funding",
-  "mainstreaming":"Back in house","councilLeaving":"Six months' notice",
-  "resourcesReturned":"Pro rata","residualLiabilities":"None","impactAssessment":"Low",
-  "reviewFrequency":"Annually","reviewDate":"2027-06-30"})";
+using testing::kExitStrategyBody;
+using testing::kRiskBody;
 
 // How many times each resource of a feed moved into a state, by (resource, state name).
 using Moves = std::map<std::pair<std::string, std::string>, int>;
@@ -52,22 +47,9 @@ void LifecycleRace(Params& params, Figures& figures) {
   const int64_t max_gap_ms = params.Int("max_gap_ms", 600, 500);
 
   FaultStack stack({.integrations = false});
-  if (!stack.Start()) {
-    figures.Fail("stack did not start: " + stack.error());
-    return;
-  }
-  const int port = stack.http_port();
-  if (!EnsureFlowOfficers(port, stack.Auth())) {
-    figures.Fail("could not put the officers in the directory");
-    return;
-  }
   assessment::Protocol protocol;
-  testing::HttpResponse read = RestWithRetry(port, "GET", "/v1/protocols/bolsover", "",
-                                             stack.Auth(), std::chrono::seconds(20));
-  if (read.status != 200 || !FromJson(read.body, &protocol)) {
-    figures.Fail("no Bolsover protocol: " + read.body.substr(0, 200));
-    return;
-  }
+  if (!StartForFlows(stack, figures, &protocol)) return;
+  const int port = stack.http_port();
   // Approved, then scored Major: their risks are offered to the corporate risk register.
   Flow flow(port, stack.Auth(), &figures, nullptr);
   std::vector<std::string> ids;
@@ -76,7 +58,7 @@ void LifecycleRace(Params& params, Figures& figures) {
     if (!flow.Approve(id, protocol) ||
         !flow.Call("POST", "/v1/partnerships/" + id + "/assessments",
                    Answers({{4, 5}, {5, 5}, {6, 5}, {7, 5}}, false), id + "-major", "feed-lead") ||
-        !flow.Call("POST", "/v1/partnerships/" + id + "/risks", kRisk, id + "-first-risk",
+        !flow.Call("POST", "/v1/partnerships/" + id + "/risks", kRiskBody, id + "-first-risk",
                    "feed-lead")) {
       return;
     }
@@ -103,7 +85,7 @@ void LifecycleRace(Params& params, Figures& figures) {
         switch ((n + w) % 4) {
           case 0:
             what = "risk";
-            answer = RestWithRetry(port, "POST", path + "/risks", kRisk, headers,
+            answer = RestWithRetry(port, "POST", path + "/risks", kRiskBody, headers,
                                    std::chrono::seconds(60), &stop);
             break;
           case 1:
@@ -120,8 +102,8 @@ void LifecycleRace(Params& params, Figures& figures) {
             break;
           default:
             what = "exit_strategy";
-            answer = RestWithRetry(port, "PATCH", path + "/exitStrategy", kExitStrategy, headers,
-                                   std::chrono::seconds(60), &stop);
+            answer = RestWithRetry(port, "PATCH", path + "/exitStrategy", kExitStrategyBody,
+                                   headers, std::chrono::seconds(60), &stop);
         }
         if (answer.status == 200) {
           figures.Count("accepted_" + what);
