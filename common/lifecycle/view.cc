@@ -16,12 +16,13 @@ View ViewOf(const registry::v1::Partnership& p, View base) {
   return base;
 }
 
-std::string PartnershipOf(const events::v1::Event& event) {
+std::string PartnershipOf(absl::string_view resource_name) {
   constexpr absl::string_view kCollection = "partnerships/";
-  const std::string& name = event.resource_name();
-  if (!absl::StartsWith(name, kCollection) || name.size() == kCollection.size()) return "";
-  size_t end = name.find('/', kCollection.size());
-  return end == std::string::npos ? name : name.substr(0, end);
+  if (!absl::StartsWith(resource_name, kCollection) ||
+      resource_name.size() == kCollection.size()) {
+    return "";
+  }
+  return std::string(resource_name.substr(0, resource_name.find('/', kCollection.size())));
 }
 
 std::optional<View> AfterRegisterEvent(const std::optional<View>& before,

@@ -17,9 +17,9 @@ using View = lifecycle::v1::PartnershipView;
 // `base` (the service's own fields kept) with the register's facts of `partnership`.
 View ViewOf(const registry::v1::Partnership& partnership, View base = {});
 
-// "partnerships/{id}" of a register event's resource name (which may name a record under
-// the partnership), or empty.
-std::string PartnershipOf(const events::v1::Event& event);
+// "partnerships/{id}" of a resource name ("partnerships/{id}" or a record under it, such
+// as "partnerships/{id}/risks/{r}"), or empty when it names no partnership.
+std::string PartnershipOf(absl::string_view resource_name);
 
 // The view as the register's `event` leaves it: nullopt when the event deleted the
 // partnership (only a proposal can be deleted), `before` unchanged when the event carries

@@ -91,7 +91,7 @@ absl::StatusOr<lifecycle::View> ViewForAct::Get(Change& change) const {
 
 absl::Status ApplyRegisterEvent(Change& change, const events::v1::Event& event,
                                 const ViewReaction& react) {
-  std::string name = lifecycle::PartnershipOf(event);
+  std::string name = lifecycle::PartnershipOf(event.resource_name());
   if (name.empty()) return absl::OkStatus();
   std::string id = name.substr(kCollection.size());
   auto before = ReadView(change, id);

@@ -36,7 +36,6 @@ class ViewForAct {
   absl::StatusOr<lifecycle::View> Get(Change& change) const;
   // The same outside a change (for checks that the change repeats).
   absl::StatusOr<lifecycle::View> Get(const Store& store) const;
-  const std::string& id() const { return id_; }
 
  private:
   std::string id_;

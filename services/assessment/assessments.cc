@@ -940,7 +940,7 @@ absl::Status Assessments::FollowRegister(const events::v1::Event& event) {
       if (absl::Status s = VoidRefused(change, event); !s.ok()) return s;
       // What this service's own records had moved the partnership to was refused: the
       // register's state stands.
-      std::string name = lifecycle::PartnershipOf(event);
+      std::string name = lifecycle::PartnershipOf(event.resource_name());
       auto view = storage::ReadView(change, name.substr(kPartnerships.size()));
       if (!view.ok()) return view.status();
       if (view->has_value() && (*view)->own_progress() != registry::v1::STATE_UNSPECIFIED) {

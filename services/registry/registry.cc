@@ -742,7 +742,7 @@ absl::StatusOr<v1::ListPublicPartnershipsResponse> Registry::ListPublic(
 }
 
 absl::Status Registry::FollowAssessment(const events::v1::Event& event) {
-  std::string name = PartnershipOfEvent(event);
+  std::string name = lifecycle::PartnershipOf(event.resource_name());
   return storage::ApplyOnce(*store_, "assessment", event, [&](storage::Change& change) {
     if (name.empty()) return absl::OkStatus();
     std::string id = name.substr(kCollection.size());

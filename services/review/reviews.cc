@@ -13,6 +13,7 @@
 #include "common/api/page_token.h"
 #include "common/api/request_id.h"
 #include "common/lifecycle/lifecycle.h"
+#include "common/lifecycle/view.h"
 #include "common/storage/feed_follower.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/review/domain/annual_report.h"
@@ -277,12 +278,12 @@ absl::Status Reviews::FollowAssessment(const events::v1::Event& event) {
       return absl::OkStatus();
     });
   }
-  return Follow("assessment", event, PartnershipOfResource(event.resource_name()),
+  return Follow("assessment", event, lifecycle::PartnershipOf(event.resource_name()),
                 [&](Tracked& record) { return ReactToAssessment(record, event); });
 }
 
 absl::Status Reviews::FollowRisk(const events::v1::Event& event) {
-  return Follow("risk", event, PartnershipOfResource(event.resource_name()),
+  return Follow("risk", event, lifecycle::PartnershipOf(event.resource_name()),
                 [&](Tracked& record) { return ReactToRisk(record, event); });
 }
 

@@ -1,6 +1,5 @@
 #include "services/registry/domain/assessment_reaction.h"
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "accord/assessment/v1/assessment.pb.h"
 #include "common/lifecycle/lifecycle.h"
@@ -61,13 +60,6 @@ std::string ReasonFor(const events::v1::Event& event, const v1::Partnership& aft
 }
 
 }  // namespace
-
-std::string PartnershipOfEvent(const events::v1::Event& event) {
-  const std::string& name = event.resource_name();
-  if (!absl::StartsWith(name, kCollection)) return "";
-  size_t end = name.find('/', kCollection.size());
-  return end == std::string::npos ? "" : name.substr(0, end);
-}
 
 AssessmentReaction ReactToAssessment(const v1::Partnership& current,
                                      const events::v1::Event& event) {

@@ -17,10 +17,6 @@
 
 namespace accord::registry {
 
-// The partnership name an assessment-feed event is about ("partnerships/{id}"), or empty
-// when the event is not about a partnership (a protocol, say).
-std::string PartnershipOfEvent(const events::v1::Event& event);
-
 struct AssessmentReaction {
   // The partnership as the event leaves it; nullopt when the event changes nothing.
   std::optional<v1::Partnership> after;

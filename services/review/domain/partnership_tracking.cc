@@ -20,7 +20,6 @@ namespace risk = accord::risk::v1;
 using google::protobuf::util::MessageDifferencer;
 using google::protobuf::util::TimeUtil;
 
-constexpr absl::string_view kCollection = "partnerships/";
 
 std::string DateOfTimestamp(const google::protobuf::Timestamp& timestamp) {
   return FormatDate(DateOf(absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(timestamp))));
@@ -32,14 +31,6 @@ std::string EventDate(const events::v1::Event& event) {
 }
 
 }  // namespace
-
-std::string PartnershipOfResource(const std::string& resource_name) {
-  if (!absl::StartsWith(resource_name, kCollection) || resource_name.size() == kCollection.size()) {
-    return "";
-  }
-  size_t end = resource_name.find('/', kCollection.size());
-  return end == std::string::npos ? resource_name : resource_name.substr(0, end);
-}
 
 bool ReactToRegister(Tracked& record, const events::v1::Event& event) {
   registry::Partnership p;

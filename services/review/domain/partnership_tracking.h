@@ -15,9 +15,6 @@ namespace accord::review {
 
 using Tracked = v1::TrackedPartnership;
 
-// "partnerships/{p}" of an event's resource ("partnerships/{p}/..."), or empty.
-std::string PartnershipOfResource(const std::string& resource_name);
-
 // Each returns true when the record changed. Events it cannot read change nothing.
 // Register: display name, state, tier, key flag, contribution, created and closed dates.
 bool ReactToRegister(Tracked& record, const events::v1::Event& event);
